@@ -72,15 +72,16 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         .filter(|h| h.kind == HostKind::Broker)
         .collect();
     // Every broker holds a ZooKeeper session; draw one line per broker to the ensemble.
-    let links = brokers.iter().enumerate().flat_map(|(b, _)| {
-        (0..zks.len()).map(move |z| (column_x(b, brokers.len()), column_x(z, zks.len())))
-    });
+    let (n_zk, n_broker) = (zks.len(), brokers.len());
+    let links: Vec<(f64, f64)> = (0..n_broker)
+        .flat_map(|b| (0..n_zk).map(move |z| (column_x(b, n_broker), column_x(z, n_zk))))
+        .collect();
     html! {
         <svg class="cluster-view" viewBox={format!("0 0 {WIDTH} 420")} role="img"
              aria-label={ text(lang, Label::ClusterView) } preserveAspectRatio="xMidYMin meet">
             <text class="row-label" x="12" y={(ZK_Y - 16.0).to_string()}>{ text(lang, Label::ZooKeeperEnsemble) }</text>
             <text class="row-label" x="12" y={(BROKER_Y - 16.0).to_string()}>{ text(lang, Label::Brokers) }</text>
-            { for links.map(|(bx, zx)| html! {
+            { for links.iter().map(|&(bx, zx)| html! {
                 <line class="link" x1={bx.to_string()} y1={BROKER_Y.to_string()}
                       x2={zx.to_string()} y2={(ZK_Y + BOX_H).to_string()} />
             }) }

@@ -1,0 +1,71 @@
+//! Component tests in real headless Chromium (wasm-bindgen-test-runner + chromedriver).
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use kafka_playground_app::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the page into a fresh element and lets Yew render.
+async fn mount() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    TimeoutFuture::new(50).await;
+    root
+}
+
+fn host_names(root: &Element) -> Vec<String> {
+    let nodes = root.query_selector_all("g.host").unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .filter_map(|e| e.get_attribute("data-host"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn draws_the_six_hosts_of_the_seed_cluster() {
+    let root = mount().await;
+    assert_eq!(
+        host_names(&root),
+        [
+            "zookeeper1",
+            "zookeeper2",
+            "zookeeper3",
+            "kafka1",
+            "kafka2",
+            "kafka3"
+        ]
+    );
+    let text = root.text_content().unwrap_or_default();
+    for address in ["zookeeper2:2182", "kafka1:19091", "127.0.0.1:9093"] {
+        assert!(text.contains(address), "{address} missing from the page");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_changes_the_labels_both_ways() {
+    let root = mount().await;
+    let button: HtmlElement = root
+        .query_selector("#lang-switch")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let before = root.text_content().unwrap_or_default();
+    button.click();
+    TimeoutFuture::new(50).await;
+    let after = root.text_content().unwrap_or_default();
+    assert_ne!(before, after);
+    // Exactly one of the two renderings is Korean.
+    let korean = |s: &str| s.contains("주키퍼 앙상블");
+    assert!(korean(&before) ^ korean(&after));
+    button.click();
+    TimeoutFuture::new(50).await;
+    assert_eq!(root.text_content().unwrap_or_default(), before);
+}
