@@ -4,7 +4,9 @@
 //! natively (tests, the `kafka-playground` runner) and in the browser (the Yew page).
 
 pub mod cluster;
+pub mod compose;
 pub mod config;
+pub mod kafka;
 pub mod snapshot;
 
 pub use cluster::Cluster;
