@@ -11,7 +11,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
-export PATH="$HOME/.cargo/bin:$ROOT/scripts/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/scripts/node_modules/.bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -73,7 +73,8 @@ ensure_browser() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-  fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' ||
+    missing+=(fonts-noto-cjk)
   [ ${#missing[@]} -eq 0 ] && return
   command -v apt-get >/dev/null 2>&1 ||
     fail "${missing[*]} missing and there is no apt-get." "install Chromium, ChromeDriver and a CJK font yourself, then rerun."
