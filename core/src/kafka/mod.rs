@@ -7,8 +7,10 @@
 //! - [`assignment`]: rack-unaware replica assignment (`AdminUtils.assignReplicasToBrokers`).
 //! - [`partitioner`]: `Utils.murmur2`, the key → partition rule, Java `String.hashCode` and the
 //!   consumer-group coordinator partition.
+//! - [`describe`]: the text `kafka-topics --describe` and `kafka-consumer-groups --describe` print.
 //! - [`topic_name`]: topic-name validation, collisions and internal topics (`Topic.java`).
 
 pub mod assignment;
+pub mod describe;
 pub mod partitioner;
 pub mod topic_name;
