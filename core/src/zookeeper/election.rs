@@ -125,7 +125,7 @@ impl Election {
                     .insert(n.sid, (n.vote, n.state, n.round));
                 let votes = self.out_of_election.values().map(|x| x.0);
                 if Self::decided_quorum_for(votes, &n.vote, quorum)
-                    && self.check_leader(me, &n.vote, n.round, n.round)
+                    && self.check_leader(me, &n.vote, n.round, *clock)
                 {
                     *clock = n.round;
                     r.decide = Some(n.vote);

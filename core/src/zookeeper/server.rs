@@ -580,6 +580,9 @@ impl ZkServer {
             }
             QuorumPacket::NewLeader { epoch } => {
                 self.current_epoch = epoch;
+                // QuorumPeer.updateElectionVote: peers that joined at different times must
+                // all answer LOOKING servers with the same (leader, peer epoch).
+                self.end_vote.epoch = epoch;
                 let packet = QuorumPacket::AckNewLeader {
                     last_zxid: self.last_logged_zxid(),
                 };
@@ -828,6 +831,7 @@ impl ZkServer {
         };
         l.phase = LeaderPhase::Broadcast;
         self.current_epoch = l.epoch;
+        self.end_vote.epoch = l.epoch;
         self.tree = DataTree::replay(self.log.iter().map(|t| t.as_ref()));
         self.applied = self.log.len();
         let committed = self.log.last().map_or(0, |t| t.zxid);
