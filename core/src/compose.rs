@@ -840,7 +840,7 @@ fn expand(
     } else if rest.is_empty() {
         ("", "")
     } else {
-        (&rest[..1], &rest[1..])
+        rest.split_at(rest.chars().next().map_or(0, char::len_utf8))
     };
     let set_nonempty = value.is_some_and(|v| !v.is_empty());
     let nested = |unset: &mut Vec<String>| interpolate(arg, env, unset);
@@ -2217,6 +2217,9 @@ volumes:
         assert!(run("${A").is_err());
         assert!(run("$").is_err());
         assert!(run("${}").is_err());
+        // Operators are ASCII; anything else after the name is malformed, even multi-byte.
+        assert!(run("${A€}").is_err());
+        assert!(run("${A-€}").unwrap().0 == "x");
         assert_eq!(
             run("${E:?}").unwrap_err(),
             "required variable E is missing a value: "
@@ -2272,6 +2275,12 @@ volumes:
         #[test]
         fn arbitrary_text_never_panics(text in any::<String>()) {
             let _ = parse(&text);
+        }
+
+        #[test]
+        fn interpolation_never_panics(text in "([$]|[{}:?+-]|[A-Z_]|.){0,40}") {
+            let env = BTreeMap::from([("A".to_string(), "€".to_string())]);
+            let _ = interpolate(&text, &env, &mut Vec::new());
         }
 
         #[test]
