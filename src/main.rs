@@ -1,7 +1,9 @@
 //! `kafka-playground`: the native runner of the virtual Kafka cluster.
 
 use clap::{Parser, Subcommand};
+use kafka_playground_core::cli::run_script;
 use kafka_playground_core::Cluster;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -18,15 +20,39 @@ enum Command {
         /// Seed of the run's pseudo-random generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Virtual milliseconds to run before taking the snapshot.
+        #[arg(long, default_value_t = 0)]
+        at_ms: u64,
+    },
+    /// Run a script of playground commands (one per line, `#` comments, here-documents) and
+    /// print what each command prints. `help` inside a script lists the commands.
+    Exec {
+        /// Script file, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: String,
+        /// Seed of the run's pseudo-random generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print `$ command` before each command's output.
+        #[arg(long)]
+        echo: bool,
+        /// After the script, print the structured event log (one line per event) to stderr.
+        #[arg(long)]
+        events: bool,
+        /// Start the script at virtual time 0, while the ensemble is still booting, instead of
+        /// once every ZooKeeper serves (as after `docker compose up -d` and a short wait).
+        #[arg(long)]
+        no_wait: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Snapshot { seed } => {
-            let snap = Cluster::seed_cluster(seed).snapshot();
-            match serde_json::to_string_pretty(&snap) {
+        Command::Snapshot { seed, at_ms } => {
+            let mut cluster = Cluster::seed_cluster(seed);
+            cluster.run_until(at_ms);
+            match serde_json::to_string_pretty(&cluster.snapshot()) {
                 Ok(json) => {
                     println!("{json}");
                     ExitCode::SUCCESS
@@ -36,6 +62,54 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Exec {
+            file,
+            seed,
+            echo,
+            events,
+            no_wait,
+        } => {
+            let text = if file == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("kafka-playground: cannot read standard input: {e}");
+                    return ExitCode::from(2);
+                }
+                s
+            } else {
+                match std::fs::read_to_string(&file) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("kafka-playground: cannot read {file}: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
+            let mut cluster = Cluster::seed_cluster(seed);
+            if !no_wait {
+                cluster.wait_until_ready(60_000);
+            }
+            let out = run_script(&mut cluster, &text, echo);
+            let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
+            if out.commands.is_empty() {
+                let _ = stderr.write_all(out.stderr.as_bytes());
+            }
+            for c in &out.commands {
+                if echo {
+                    let _ = writeln!(stdout, "$ {}", c.command);
+                }
+                let _ = stdout.write_all(c.output.stdout.as_bytes());
+                let _ = stdout.flush();
+                let _ = stderr.write_all(c.output.stderr.as_bytes());
+                let _ = stderr.flush();
+            }
+            if events {
+                for e in cluster.events() {
+                    eprintln!("{:>8}ms {:<11} {}", e.time_ms, e.host, e.text("en"));
+                }
+            }
+            ExitCode::from(out.exit_code.clamp(0, 255) as u8)
         }
     }
 }

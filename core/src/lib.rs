@@ -2,11 +2,23 @@
 //!
 //! Nothing here touches a clock, a socket, a thread or a global RNG, so the same code runs
 //! natively (tests, the `kafka-playground` runner) and in the browser (the Yew page).
+//!
+//! - [`sim`]: the discrete-event simulator (virtual time, network, events).
+//! - [`zookeeper`]: the ensemble's nodes (servers, clients) and their protocol.
+//! - [`cluster`]: the [`Cluster`] that boots the seed's hosts on the simulator.
+//! - [`cli`]: the command language (`zookeeper-shell`, `docker compose`, `netem`, …).
 
+pub mod bench;
+pub mod cli;
 pub mod cluster;
+pub mod compose;
 pub mod config;
+pub mod kafka;
+pub mod sim;
 pub mod snapshot;
+pub mod zookeeper;
 
+pub use cli::CommandOutput;
 pub use cluster::Cluster;
 pub use config::ClusterConfig;
 pub use snapshot::Snapshot;

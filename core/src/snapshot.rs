@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::sim::event::{Event, EventKind, ZkMode};
+pub use crate::sim::InFlight;
+
 /// What kind of process a host runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HostKind {
@@ -34,6 +37,42 @@ pub struct HostView {
     pub status: HostStatus,
 }
 
+/// One ZooKeeper server's protocol state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZkServerView {
+    pub name: String,
+    pub myid: u64,
+    /// LOOKING / FOLLOWING / LEADING, or Down when the process is not running.
+    pub mode: ZkMode,
+    /// Serving clients (an established leader or a synced follower).
+    pub serving: bool,
+    /// myid of the leader it follows (or itself when leading).
+    pub leader: Option<u64>,
+    /// currentEpoch (the epoch of the last leader it synced with).
+    pub epoch: u32,
+    pub accepted_epoch: u32,
+    /// Last zxid in its transaction log.
+    pub last_zxid: u64,
+    /// Last zxid committed and applied to its data tree.
+    pub last_committed_zxid: u64,
+    /// Election round (logical clock).
+    pub round: u64,
+    pub sessions: usize,
+    pub znodes: usize,
+    pub clients: usize,
+}
+
+/// Network faults in force.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkView {
+    /// Directed cuts (from, to).
+    pub cuts: Vec<(String, String)>,
+    /// Hosts disconnected from the docker network.
+    pub disconnected: Vec<String>,
+    /// Links with non-default latency/jitter/loss: (a, b, latency_ms, jitter_ms, loss_pct).
+    pub links: Vec<(String, String, u64, u64, u8)>,
+}
+
 /// The whole cluster at one instant of virtual time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -43,10 +82,25 @@ pub struct Snapshot {
     pub seed: u64,
     /// ZooKeeper servers first, then brokers, each in configuration order.
     pub hosts: Vec<HostView>,
+    /// The ensemble, in myid order.
+    pub zookeepers: Vec<ZkServerView>,
+    /// Messages on the wire, earliest delivery first.
+    pub in_flight: Vec<InFlight>,
+    /// The most recent events (at most [`Snapshot::RECENT_EVENTS`]); see `Cluster::events`.
+    pub events: Vec<Event>,
+    /// Number of events since boot (the index after the last one).
+    pub event_count: u64,
+    pub network: NetworkView,
 }
 
 impl Snapshot {
+    pub const RECENT_EVENTS: usize = 200;
+
     pub fn host(&self, name: &str) -> Option<&HostView> {
         self.hosts.iter().find(|h| h.name == name)
+    }
+
+    pub fn zookeeper(&self, name: &str) -> Option<&ZkServerView> {
+        self.zookeepers.iter().find(|z| z.name == name)
     }
 }

@@ -1,0 +1,326 @@
+//! The command language shared by the native runner, the page's terminal and notebooks.
+//!
+//! [`Cluster::run_command`] runs one line (with optional standard input) and advances virtual
+//! time as the command needs; [`run_script`] runs a whole script with here-documents.
+
+pub mod docker;
+pub mod parse;
+pub mod script;
+pub mod zookeeper_shell;
+
+use crate::cluster::Cluster;
+use crate::sim::network::LinkConfig;
+use serde::{Deserialize, Serialize};
+
+pub use script::{run_script, ScriptOutput};
+
+/// What a command printed and how it exited.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandOutput {
+    pub stdout: String,
+    pub stderr: String,
+    /// 0 = success; 1 = the tool reported an error; 2 = bad usage; 127 = unknown command.
+    pub exit_code: i32,
+}
+
+impl CommandOutput {
+    pub fn ok(&self) -> bool {
+        self.exit_code == 0
+    }
+
+    pub fn out(s: impl Into<String>) -> Self {
+        CommandOutput {
+            stdout: s.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn err(code: i32, s: impl Into<String>) -> Self {
+        CommandOutput {
+            stderr: s.into(),
+            exit_code: code,
+            ..Default::default()
+        }
+    }
+}
+
+/// Ensures text ends with a newline (empty stays empty).
+pub(crate) fn line(s: &str) -> String {
+    if s.is_empty() || s.ends_with('\n') {
+        s.to_string()
+    } else {
+        format!("{s}\n")
+    }
+}
+
+pub const HELP: &str = "\
+Kafka Playground commands (virtual time; one per line; `#` starts a comment):
+
+  zookeeper-shell HOST:PORT CMD [ARGS]     ZooKeeper CLI (also zkCli.sh -server HOST:PORT CMD)
+      ls [-s] [-R] PATH | get [-s] PATH | stat PATH
+      create [-e] [-s] PATH [DATA] | set [-s] [-v VERSION] PATH DATA
+      delete [-v VERSION] PATH | deleteall PATH
+      (without CMD, the commands are read from standard input, e.g. a here-document)
+  docker compose stop|kill|start|restart|pause|unpause|ps [SERVICE...]
+  docker stop|kill|start|restart|pause|unpause CONTAINER...
+  docker exec [-it] CONTAINER zkServer.sh status
+  docker exec [-it] CONTAINER zookeeper-shell HOST:PORT CMD [ARGS]
+  docker network disconnect|connect NETWORK CONTAINER    (network: kafka_default)
+  netem cut A B [--oneway]      cut the link A-B (only A->B with --oneway)
+  netem heal A B | netem heal --all
+  netem delay A B MS [JITTER_MS]  latency on the link A-B (both directions)
+  netem loss A B PERCENT        loss on A-B: TCP retransmits (RTO 200ms doubling); 100 = drop all
+  netem show                    list the network faults in force
+  sleep SECONDS                 advance virtual time (fractions allowed: sleep 0.5)
+  help                          this text
+
+Scripts (kafka-playground exec FILE): here-documents (<<EOF ... EOF) feed standard input;
+a failing tool (exit 1) does not stop the script; an unknown command or bad usage does.
+";
+
+impl Cluster {
+    /// Runs one command line. Never panics; bad input changes nothing.
+    pub fn run_command(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
+        let (line, stdin_owned) = match (stdin, parse::heredoc(line)) {
+            // A here-document inside a multi-line `line` (the page's terminal paste).
+            (None, Some((head, delim))) if line.contains('\n') => {
+                let first_nl = line.find('\n').unwrap_or(line.len());
+                let head_line = parse::heredoc(&line[..first_nl])
+                    .map(|h| h.0)
+                    .unwrap_or(head);
+                let body: Vec<&str> = line[first_nl + 1..]
+                    .lines()
+                    .take_while(|l| l.trim() != delim)
+                    .collect();
+                (head_line, Some(body.join("\n") + "\n"))
+            }
+            _ => (line.to_string(), None),
+        };
+        let stdin = stdin.or(stdin_owned.as_deref());
+        let words = match parse::split_words(&line) {
+            Ok(w) => w,
+            Err(e) => return CommandOutput::err(2, format!("syntax error: {e}\n")),
+        };
+        if words.is_empty() {
+            return CommandOutput::default();
+        }
+        self.push_history(line.trim());
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        match args[0] {
+            "help" | "--help" | "-h" => CommandOutput::out(HELP),
+            "sleep" => self.cmd_sleep(&args[1..]),
+            "netem" => self.cmd_netem(&args[1..]),
+            "docker" => docker::run(self, &args[1..], stdin),
+            "docker-compose" => docker::compose(self, &args[1..]),
+            "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" | "zkCli" => {
+                zookeeper_shell::run(self, args[0], &args[1..], stdin, None)
+            }
+            c if c.starts_with("kafka-") => CommandOutput::err(
+                127,
+                format!(
+                    "{c}: Kafka brokers are not simulated yet in this version of the playground\n"
+                ),
+            ),
+            c => CommandOutput::err(127, format!("{c}: command not found (try 'help')\n")),
+        }
+    }
+
+    fn cmd_sleep(&mut self, args: &[&str]) -> CommandOutput {
+        let [arg] = args else {
+            return CommandOutput::err(2, "sleep: usage: sleep SECONDS\n");
+        };
+        let (num, scale) = if let Some(n) = arg.strip_suffix("ms") {
+            (n, 1.0)
+        } else if let Some(n) = arg.strip_suffix('s') {
+            (n, 1000.0)
+        } else if let Some(n) = arg.strip_suffix('m') {
+            (n, 60_000.0)
+        } else {
+            (*arg, 1000.0)
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 && v * scale <= 86_400_000.0 => {
+                self.run_for((v * scale).round() as u64);
+                CommandOutput::default()
+            }
+            _ => CommandOutput::err(2, format!("sleep: invalid time interval '{arg}'\n")),
+        }
+    }
+
+    fn cmd_netem(&mut self, args: &[&str]) -> CommandOutput {
+        const USAGE: &str = "usage: netem cut A B [--oneway] | heal A B | heal --all | delay A B MS [JITTER_MS] | loss A B PERCENT | show\n";
+        let r: Result<String, String> = match args {
+            ["cut", a, b] => self.cut(a, b, false).map(|_| format!("cut {a} <-> {b}\n")),
+            ["cut", a, b, "--oneway"] | ["cut", "--oneway", a, b] => {
+                self.cut(a, b, true).map(|_| format!("cut {a} -> {b}\n"))
+            }
+            ["heal", "--all"] => {
+                self.heal_all();
+                Ok("healed every link\n".into())
+            }
+            ["heal", a, b] => self.heal(a, b).map(|_| format!("healed {a} <-> {b}\n")),
+            ["delay", a, b, ms, rest @ ..] if rest.len() <= 1 => {
+                let lat = ms.parse::<u64>().ok().filter(|v| *v <= 600_000);
+                let jit = rest
+                    .first()
+                    .map_or(Some(0), |j| j.parse::<u64>().ok().filter(|v| *v <= 600_000));
+                match (lat, jit) {
+                    (Some(latency_ms), Some(jitter_ms)) => self.link(a, b).and_then(|cur| {
+                        let cfg = LinkConfig {
+                            latency_ms,
+                            jitter_ms,
+                            ..cur
+                        };
+                        self.set_link(a, b, cfg).map(|_| {
+                            format!("{a} <-> {b}: delay {latency_ms}ms jitter {jitter_ms}ms\n")
+                        })
+                    }),
+                    _ => Err(format!("netem: invalid delay '{ms}'")),
+                }
+            }
+            ["loss", a, b, pct] => match pct.trim_end_matches('%').parse::<u8>() {
+                Ok(loss_pct) if loss_pct <= 100 => self.link(a, b).and_then(|cur| {
+                    let cfg = LinkConfig { loss_pct, ..cur };
+                    self.set_link(a, b, cfg)
+                        .map(|_| format!("{a} <-> {b}: loss {loss_pct}%\n"))
+                }),
+                _ => Err(format!("netem: invalid loss '{pct}' (0-100)")),
+            },
+            ["show"] => {
+                let s = self.snapshot().network;
+                let mut out = String::new();
+                for (a, b) in &s.cuts {
+                    out.push_str(&format!("cut {a} -> {b}\n"));
+                }
+                for h in &s.disconnected {
+                    out.push_str(&format!("disconnected {h}\n"));
+                }
+                for (a, b, l, j, p) in &s.links {
+                    out.push_str(&format!(
+                        "link {a} <-> {b}: delay {l}ms jitter {j}ms loss {p}%\n"
+                    ));
+                }
+                if out.is_empty() {
+                    out.push_str("no network faults\n");
+                }
+                Ok(out)
+            }
+            _ => return CommandOutput::err(2, USAGE),
+        };
+        match r {
+            Ok(s) => CommandOutput::out(s),
+            Err(e) => CommandOutput::err(
+                1,
+                format!("netem: {e}\n").replace("netem: netem: ", "netem: "),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::ChaCha8Rng;
+    use rand_core::{RngCore, SeedableRng};
+
+    #[test]
+    fn unknown_and_bad_input_never_panics_and_changes_nothing() {
+        let mut c = Cluster::seed_cluster(3);
+        c.run_for(2000);
+        let before = c.snapshot();
+        for l in [
+            "frobnicate",
+            "sleep",
+            "sleep -1",
+            "sleep abc",
+            "netem cut zookeeper1",
+            "netem cut zookeeper1 nowhere",
+            "netem loss zookeeper1 zookeeper2 300",
+            "docker compose stop nosuch",
+            "docker exec nosuch zkServer.sh status",
+            "docker network disconnect nonet zookeeper1",
+            "echo 'unterminated",
+        ] {
+            let out = c.run_command(l, None);
+            assert!(!out.ok(), "{l} should fail");
+            assert!(!out.stderr.is_empty(), "{l} should explain");
+        }
+        let after = c.snapshot();
+        assert_eq!(before.hosts, after.hosts);
+        assert_eq!(before.network, after.network);
+        assert_eq!(before.now_ms, after.now_ms);
+    }
+
+    #[test]
+    fn random_lines_never_panic() {
+        let mut rng = ChaCha8Rng::seed_from_u64(99);
+        let vocab = [
+            "zookeeper-shell",
+            "zookeeper1:2181",
+            "zookeeper2:2182",
+            "ls",
+            "get",
+            "create",
+            "set",
+            "delete",
+            "deleteall",
+            "stat",
+            "-s",
+            "-e",
+            "-v",
+            "/",
+            "/a",
+            "/a/b",
+            "a",
+            "''",
+            "\"x",
+            "docker",
+            "compose",
+            "stop",
+            "start",
+            "pause",
+            "unpause",
+            "kill",
+            "restart",
+            "exec",
+            "zkServer.sh",
+            "status",
+            "network",
+            "disconnect",
+            "connect",
+            "kafka_default",
+            "netem",
+            "cut",
+            "heal",
+            "delay",
+            "loss",
+            "show",
+            "--all",
+            "--oneway",
+            "sleep",
+            "0.2",
+            "-1",
+            "zookeeper3",
+            "kafka1",
+            "<<EOF",
+            "#",
+            "\\",
+            "9999999999999999999999",
+            "ü",
+            "\u{0}",
+        ];
+        let mut c = Cluster::seed_cluster(5);
+        for _ in 0..400 {
+            let n = (rng.next_u32() % 7) as usize;
+            let line: Vec<&str> = (0..n)
+                .map(|_| vocab[(rng.next_u32() as usize) % vocab.len()])
+                .collect();
+            let _ = c.run_command(&line.join(" "), None);
+        }
+        let bytes: Vec<u8> = (0..2000).map(|_| (rng.next_u32() % 128) as u8).collect();
+        for chunk in bytes.chunks(37) {
+            let s = String::from_utf8_lossy(chunk).to_string();
+            let _ = c.run_command(&s, Some(&s));
+        }
+    }
+}

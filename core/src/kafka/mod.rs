@@ -1,0 +1,14 @@
+//! Pure building blocks of Apache Kafka 3.0 behaviour, with Kafka's own numbers and wording.
+//!
+//! Nothing here holds state or draws randomness: where Kafka picks at random (the replica
+//! assignment's start index and shift) the caller passes the values in, so the simulator's
+//! seeded RNG decides and a run replays exactly.
+//!
+//! - [`assignment`]: rack-unaware replica assignment (`AdminUtils.assignReplicasToBrokers`).
+//! - [`partitioner`]: `Utils.murmur2`, the key → partition rule, Java `String.hashCode` and the
+//!   consumer-group coordinator partition.
+//! - [`topic_name`]: topic-name validation, collisions and internal topics (`Topic.java`).
+
+pub mod assignment;
+pub mod partitioner;
+pub mod topic_name;

@@ -1,0 +1,343 @@
+//! The structured event stream: what happened, with enough data for the UI to animate it and
+//! explain it in English or Korean. Events are data; [`Event::text`] renders a sentence.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the log (0-based), stable across identical runs.
+    pub seq: u64,
+    pub time_ms: u64,
+    /// The host the event happened on (for cluster-wide events, the host acted upon).
+    pub host: String,
+    pub kind: EventKind,
+}
+
+/// A ZooKeeper server's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ZkMode {
+    Looking,
+    Following,
+    Leading,
+    /// Not running (stopped, killed) — only in snapshots.
+    Down,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    HostStarted,
+    HostStopped {
+        killed: bool,
+    },
+    HostPaused,
+    HostUnpaused,
+    LinkCut {
+        to: String,
+        oneway: bool,
+    },
+    LinkHealed {
+        to: String,
+    },
+    LinkChanged {
+        to: String,
+        latency_ms: u64,
+        jitter_ms: u64,
+        loss_pct: u8,
+    },
+    NetworkDisconnected,
+    NetworkConnected,
+    /// FLE: a new round (logical clock) started with this server's initial vote.
+    ElectionRoundStarted {
+        round: u64,
+        vote_leader: u64,
+        vote_zxid: u64,
+        vote_epoch: u32,
+    },
+    /// FLE: this server broadcast its (possibly changed) vote.
+    VoteSent {
+        round: u64,
+        vote_leader: u64,
+        vote_zxid: u64,
+        vote_epoch: u32,
+    },
+    /// FLE ended: the server takes this role with this leader.
+    ElectionDecided {
+        mode: ZkMode,
+        leader: u64,
+        round: u64,
+    },
+    /// A follower synchronised its log from the leader (DIFF, TRUNC or SNAP).
+    FollowerSynced {
+        leader: u64,
+        mode: String,
+        last_zxid: u64,
+    },
+    /// The leader got a quorum of NEWLEADER acks: it leads epoch `epoch`.
+    LeaderEstablished {
+        myid: u64,
+        epoch: u32,
+        zxid: u64,
+    },
+    /// A server left its role (lost quorum, lost its leader, protocol error).
+    LeftRole {
+        mode: ZkMode,
+        reason: String,
+    },
+    /// The leader committed a proposal (a quorum acked it).
+    ProposalCommitted {
+        zxid: u64,
+        op: String,
+    },
+    SessionCreated {
+        session: u64,
+        timeout_ms: u32,
+    },
+    SessionExpired {
+        session: u64,
+    },
+    SessionClosed {
+        session: u64,
+    },
+    WatchFired {
+        session: u64,
+        path: String,
+        event_type: String,
+    },
+    ClientConnected {
+        server: String,
+        session: u64,
+    },
+    ClientDisconnected {
+        server: String,
+        reason: String,
+    },
+}
+
+fn hex(z: u64) -> String {
+    format!("0x{z:x}")
+}
+
+impl Event {
+    /// One sentence about the event; `lang` is `"ko"` for Korean, anything else English.
+    pub fn text(&self, lang: &str) -> String {
+        let ko = lang == "ko";
+        let h = &self.host;
+        use EventKind::*;
+        match &self.kind {
+            HostStarted => {
+                if ko {
+                    format!("{h} 시작됨")
+                } else {
+                    format!("{h} started")
+                }
+            }
+            HostStopped { killed: true } => {
+                if ko {
+                    format!("{h} 강제 종료됨(kill): 작별 인사 없이 사라짐")
+                } else {
+                    format!("{h} was killed: it vanished without a goodbye")
+                }
+            }
+            HostStopped { killed: false } => {
+                if ko {
+                    format!("{h} 정상 종료됨")
+                } else {
+                    format!("{h} stopped cleanly")
+                }
+            }
+            HostPaused => {
+                if ko {
+                    format!("{h} 일시 정지됨: 타이머가 멈추고 동료는 침묵만 봄")
+                } else {
+                    format!("{h} paused: its timers stall, peers hear silence")
+                }
+            }
+            HostUnpaused => {
+                if ko {
+                    format!("{h} 재개됨")
+                } else {
+                    format!("{h} unpaused")
+                }
+            }
+            LinkCut { to, oneway } => {
+                let arrow = if *oneway { "→" } else { "↔" };
+                if ko {
+                    format!("링크 차단: {h} {arrow} {to}")
+                } else {
+                    format!("link cut: {h} {arrow} {to}")
+                }
+            }
+            LinkHealed { to } => {
+                if ko {
+                    format!("링크 복구: {h} ↔ {to}")
+                } else {
+                    format!("link healed: {h} ↔ {to}")
+                }
+            }
+            LinkChanged {
+                to,
+                latency_ms,
+                jitter_ms,
+                loss_pct,
+            } => {
+                if ko {
+                    format!("링크 {h} ↔ {to}: 지연 {latency_ms}ms ±{jitter_ms}ms, 손실 {loss_pct}%")
+                } else {
+                    format!(
+                        "link {h} ↔ {to}: delay {latency_ms}ms ±{jitter_ms}ms, loss {loss_pct}%"
+                    )
+                }
+            }
+            NetworkDisconnected => {
+                if ko {
+                    format!("{h} 네트워크에서 분리됨")
+                } else {
+                    format!("{h} disconnected from the network")
+                }
+            }
+            NetworkConnected => {
+                if ko {
+                    format!("{h} 네트워크에 다시 연결됨")
+                } else {
+                    format!("{h} reconnected to the network")
+                }
+            }
+            ElectionRoundStarted {
+                round,
+                vote_leader,
+                vote_zxid,
+                ..
+            } => {
+                if ko {
+                    format!("{h}: 리더 선출 라운드 {round} 시작, 자기 자신(myid {vote_leader}, zxid {})에게 투표", hex(*vote_zxid))
+                } else {
+                    format!("{h}: election round {round} starts, votes for itself (myid {vote_leader}, zxid {})", hex(*vote_zxid))
+                }
+            }
+            VoteSent {
+                round,
+                vote_leader,
+                vote_zxid,
+                vote_epoch,
+            } => {
+                if ko {
+                    format!("{h}: 라운드 {round}에서 myid {vote_leader}에게 투표 (epoch {vote_epoch}, zxid {})", hex(*vote_zxid))
+                } else {
+                    format!("{h}: votes for myid {vote_leader} in round {round} (epoch {vote_epoch}, zxid {})", hex(*vote_zxid))
+                }
+            }
+            ElectionDecided { mode, leader, .. } => match mode {
+                ZkMode::Leading => {
+                    if ko {
+                        format!("{h}: 과반의 표를 얻어 리더가 되기로 함")
+                    } else {
+                        format!("{h}: a majority voted for it, it will lead")
+                    }
+                }
+                _ => {
+                    if ko {
+                        format!("{h}: myid {leader}를 따르기로 함(FOLLOWING)")
+                    } else {
+                        format!("{h}: will follow myid {leader}")
+                    }
+                }
+            },
+            FollowerSynced {
+                leader,
+                mode,
+                last_zxid,
+            } => {
+                if ko {
+                    format!(
+                        "{h}: 리더 myid {leader}로부터 {mode} 동기화 완료 (마지막 zxid {})",
+                        hex(*last_zxid)
+                    )
+                } else {
+                    format!(
+                        "{h}: synced from leader myid {leader} by {mode} (last zxid {})",
+                        hex(*last_zxid)
+                    )
+                }
+            }
+            LeaderEstablished { myid, epoch, .. } => {
+                if ko {
+                    format!(
+                        "{h}(myid {myid})가 epoch {epoch}의 리더로 확정됨: 과반이 NEWLEADER를 확인"
+                    )
+                } else {
+                    format!("{h} (myid {myid}) is leader of epoch {epoch}: a majority acknowledged NEWLEADER")
+                }
+            }
+            LeftRole { mode, reason } => {
+                if ko {
+                    format!("{h}: {mode:?} 상태를 떠나 LOOKING으로 ({reason})")
+                } else {
+                    format!("{h}: leaves {mode:?} and goes LOOKING ({reason})")
+                }
+            }
+            ProposalCommitted { zxid, op } => {
+                if ko {
+                    format!("{h}: 과반이 ACK하여 zxid {} 커밋: {op}", hex(*zxid))
+                } else {
+                    format!(
+                        "{h}: zxid {} committed after a majority acked: {op}",
+                        hex(*zxid)
+                    )
+                }
+            }
+            SessionCreated {
+                session,
+                timeout_ms,
+            } => {
+                if ko {
+                    format!("세션 {} 생성됨 (타임아웃 {timeout_ms}ms)", hex(*session))
+                } else {
+                    format!("session {} created (timeout {timeout_ms}ms)", hex(*session))
+                }
+            }
+            SessionExpired { session } => {
+                if ko {
+                    format!(
+                        "리더가 세션 {}을 만료시킴: 임시(ephemeral) 노드 삭제",
+                        hex(*session)
+                    )
+                } else {
+                    format!(
+                        "the leader expired session {}: its ephemeral nodes are removed",
+                        hex(*session)
+                    )
+                }
+            }
+            SessionClosed { session } => {
+                if ko {
+                    format!("세션 {} 종료됨", hex(*session))
+                } else {
+                    format!("session {} closed", hex(*session))
+                }
+            }
+            WatchFired {
+                path, event_type, ..
+            } => {
+                if ko {
+                    format!("{h}: {path}의 watch 발동 ({event_type})")
+                } else {
+                    format!("{h}: watch fired on {path} ({event_type})")
+                }
+            }
+            ClientConnected { server, session } => {
+                if ko {
+                    format!("{h}: {server}에 연결됨 (세션 {})", hex(*session))
+                } else {
+                    format!("{h}: connected to {server} (session {})", hex(*session))
+                }
+            }
+            ClientDisconnected { server, reason } => {
+                if ko {
+                    format!("{h}: {server}와의 연결 끊김 ({reason})")
+                } else {
+                    format!("{h}: disconnected from {server} ({reason})")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The sans-IO node contract: a node reacts to a delivered message or a fired timer and only
+//! *records* what it wants done (sends, timers, events) in its [`Ctx`]. The simulator does it.
+
+use crate::sim::event::EventKind;
+use crate::zookeeper::client::{ClientTimer, ZkClient};
+use crate::zookeeper::messages::ZkMessage;
+use crate::zookeeper::server::{ServerTimer, ZkServer};
+use rand_chacha::ChaCha8Rng;
+use rand_core::RngCore;
+
+/// Index of a host in the simulator (servers, brokers, client processes).
+pub type HostId = usize;
+
+/// Every message any node can send. One variant per protocol family, so brokers and Kafka
+/// clients become new variants later without touching the simulator.
+#[derive(Clone, Debug)]
+pub enum Message {
+    Zk(ZkMessage),
+    /// Synthesised by the simulator: the target host is down, a connection attempt was refused.
+    Refused,
+}
+
+impl Message {
+    /// Whether this message opens a TCP connection (so a down target answers "refused").
+    pub fn opens_connection(&self) -> bool {
+        matches!(self, Message::Zk(ZkMessage::ConnectRequest { .. }))
+    }
+
+    /// Short label for the in-flight list, e.g. `PROPOSAL 0x100000001`.
+    pub fn label(&self) -> String {
+        match self {
+            Message::Zk(m) => m.label(),
+            Message::Refused => "RST".to_string(),
+        }
+    }
+}
+
+/// Every timer any node can set.
+#[derive(Clone, Debug)]
+pub enum Timer {
+    ZkServer(ServerTimer),
+    ZkClient(ClientTimer),
+}
+
+/// What a handler asked for; drained by the simulator after each call.
+#[derive(Default, Debug)]
+pub struct Outbox {
+    pub sends: Vec<(HostId, Message)>,
+    pub timers: Vec<(u64, Timer)>,
+    pub events: Vec<EventKind>,
+}
+
+/// The handler's view of the world: the time, its own id, the simulator's RNG, its outbox.
+pub struct Ctx<'a> {
+    pub now: u64,
+    pub me: HostId,
+    pub(crate) rng: &'a mut ChaCha8Rng,
+    pub(crate) out: &'a mut Outbox,
+    pub(crate) record_events: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn send(&mut self, to: HostId, msg: Message) {
+        self.out.sends.push((to, msg));
+    }
+
+    pub fn set_timer(&mut self, after_ms: u64, timer: Timer) {
+        self.out.timers.push((after_ms, timer));
+    }
+
+    /// Records a structured event; the closure is not called when recording is off (bench).
+    pub fn emit(&mut self, f: impl FnOnce() -> EventKind) {
+        if self.record_events {
+            self.out.events.push(f());
+        }
+    }
+
+    /// Uniform in `[0, n)` from the simulator's single PRNG (`n` = 0 gives 0).
+    pub fn random_below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.rng.next_u64() % n
+        }
+    }
+}
+
+/// A sans-IO state machine. `on_stop` forgets volatile state and keeps what is on disk.
+pub trait Node {
+    fn on_start(&mut self, ctx: &mut Ctx);
+    fn on_message(&mut self, from: HostId, msg: Message, ctx: &mut Ctx);
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx);
+    /// A clean stop (SIGTERM): close connections so peers notice at once. Not called on kill.
+    fn on_shutdown(&mut self, _ctx: &mut Ctx) {}
+    fn on_stop(&mut self);
+}
+
+/// The processes the simulator can run.
+#[derive(Clone, Debug)]
+pub enum Process {
+    ZkServer(Box<ZkServer>),
+    ZkClient(Box<ZkClient>),
+}
+
+impl Process {
+    fn node(&mut self) -> &mut dyn Node {
+        match self {
+            Process::ZkServer(s) => s.as_mut(),
+            Process::ZkClient(c) => c.as_mut(),
+        }
+    }
+
+    pub fn on_start(&mut self, ctx: &mut Ctx) {
+        self.node().on_start(ctx)
+    }
+
+    pub fn on_message(&mut self, from: HostId, msg: Message, ctx: &mut Ctx) {
+        self.node().on_message(from, msg, ctx)
+    }
+
+    pub fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        self.node().on_timer(timer, ctx)
+    }
+
+    pub fn on_shutdown(&mut self, ctx: &mut Ctx) {
+        self.node().on_shutdown(ctx)
+    }
+
+    pub fn on_stop(&mut self) {
+        self.node().on_stop()
+    }
+
+    pub fn as_zk_server(&self) -> Option<&ZkServer> {
+        match self {
+            Process::ZkServer(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_zk_client(&self) -> Option<&ZkClient> {
+        match self {
+            Process::ZkClient(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_zk_client_mut(&mut self) -> Option<&mut ZkClient> {
+        match self {
+            Process::ZkClient(c) => Some(c),
+            _ => None,
+        }
+    }
+}
