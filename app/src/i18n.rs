@@ -144,8 +144,12 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, EventLog) => "무슨 일이 왜 일어났나",
         (Lang::En, Terminal) => "Terminal",
         (Lang::Ko, Terminal) => "터미널",
-        (Lang::En, TerminalHint) => "Type a command, e.g. zookeeper-shell zookeeper1:2181 ls / (help lists all)",
-        (Lang::Ko, TerminalHint) => "명령을 입력하세요. 예: zookeeper-shell zookeeper1:2181 ls / (help: 전체 목록)",
+        (Lang::En, TerminalHint) => {
+            "Type a command, e.g. zookeeper-shell zookeeper1:2181 ls / (help lists all)"
+        }
+        (Lang::Ko, TerminalHint) => {
+            "명령을 입력하세요. 예: zookeeper-shell zookeeper1:2181 ls / (help: 전체 목록)"
+        }
         (Lang::En, Run) => "Run",
         (Lang::Ko, Run) => "실행",
         (Lang::En, MessageTypes) => "Messages shown",

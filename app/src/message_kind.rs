@@ -15,7 +15,12 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 4] = [MessageKind::Election, MessageKind::Zab, MessageKind::Heartbeat, MessageKind::Client];
+    pub const ALL: [MessageKind; 4] = [
+        MessageKind::Election,
+        MessageKind::Zab,
+        MessageKind::Heartbeat,
+        MessageKind::Client,
+    ];
 
     /// Classifies a message by the label the core gives it (its first word is the packet type).
     pub fn of(label: &str) -> MessageKind {
@@ -23,8 +28,9 @@ impl MessageKind {
         match head {
             "VOTE" => MessageKind::Election,
             "PING" | "PING-REPLY" => MessageKind::Heartbeat,
-            "PROPOSAL" | "ACK" | "COMMIT" | "REQUEST" | "FOLLOWERINFO" | "LEADERINFO" | "ACKEPOCH" | "NEWLEADER"
-            | "ACK(NEWLEADER)" | "UPTODATE" | "DIFF" | "TRUNC" | "SNAP" | "FIN" => MessageKind::Zab,
+            "PROPOSAL" | "ACK" | "COMMIT" | "REQUEST" | "FOLLOWERINFO" | "LEADERINFO"
+            | "ACKEPOCH" | "NEWLEADER" | "ACK(NEWLEADER)" | "UPTODATE" | "DIFF" | "TRUNC"
+            | "SNAP" | "FIN" => MessageKind::Zab,
             _ => MessageKind::Client,
         }
     }

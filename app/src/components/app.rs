@@ -50,7 +50,10 @@ pub fn app() -> Html {
 
     // Keep <html lang> in step so screen readers and fonts pick the right language.
     use_effect_with(*lang, |lang| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", lang.tag());
         }
     });
@@ -115,7 +118,14 @@ pub fn app() -> Html {
     let d = driver.borrow();
     let snapshot = d.cluster().snapshot();
     let l = *lang;
-    let events: Vec<_> = snapshot.events.iter().rev().take(LOG_EVENTS).rev().cloned().collect();
+    let events: Vec<_> = snapshot
+        .events
+        .iter()
+        .rev()
+        .take(LOG_EVENTS)
+        .rev()
+        .cloned()
+        .collect();
     html! {
         <div class="page">
             <header class="topbar">

@@ -3,7 +3,9 @@
 
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
-use kafka_playground_core::snapshot::{HostKind, HostStatus, HostView, InFlight, Snapshot, ZkMode, ZkServerView};
+use kafka_playground_core::snapshot::{
+    HostKind, HostStatus, HostView, InFlight, Snapshot, ZkMode, ZkServerView,
+};
 use std::collections::BTreeSet;
 use yew::prelude::*;
 
@@ -60,11 +62,23 @@ enum Row {
 impl Layout {
     fn new(snapshot: &Snapshot) -> Layout {
         let mut places = Vec::new();
-        for (kind, row, y) in [(HostKind::ZooKeeper, Row::ZooKeeper, ZK_Y), (HostKind::Broker, Row::Broker, BROKER_Y)] {
+        for (kind, row, y) in [
+            (HostKind::ZooKeeper, Row::ZooKeeper, ZK_Y),
+            (HostKind::Broker, Row::Broker, BROKER_Y),
+        ] {
             let hosts: Vec<&HostView> = snapshot.hosts.iter().filter(|h| h.kind == kind).collect();
             for (i, h) in hosts.iter().enumerate() {
                 let cx = column_x(i, hosts.len());
-                places.push((h.name.clone(), Place { x: cx - BOX_W / 2.0, y, w: BOX_W, h: BOX_H }, row));
+                places.push((
+                    h.name.clone(),
+                    Place {
+                        x: cx - BOX_W / 2.0,
+                        y,
+                        w: BOX_W,
+                        h: BOX_H,
+                    },
+                    row,
+                ));
             }
         }
         let known: BTreeSet<&str> = snapshot.hosts.iter().map(|h| h.name.as_str()).collect();
@@ -78,7 +92,12 @@ impl Layout {
             let cx = column_x(i, clients.len());
             places.push((
                 (*name).to_string(),
-                Place { x: cx - CLIENT_W / 2.0, y: CLIENT_Y, w: CLIENT_W, h: CLIENT_H },
+                Place {
+                    x: cx - CLIENT_W / 2.0,
+                    y: CLIENT_Y,
+                    w: CLIENT_W,
+                    h: CLIENT_H,
+                },
                 Row::Client,
             ));
         }
@@ -86,7 +105,10 @@ impl Layout {
     }
 
     fn place(&self, name: &str) -> Option<(Place, Row)> {
-        self.places.iter().find(|(n, _, _)| n == name).map(|(_, p, r)| (*p, *r))
+        self.places
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, p, r)| (*p, *r))
     }
 
     fn clients(&self) -> impl Iterator<Item = &(String, Place, Row)> {
@@ -101,7 +123,8 @@ fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
     if from.1 == Row::ZooKeeper && to.1 == Row::ZooKeeper {
         let (ax, bx) = (a.0, b.0);
         let top = from.0.y;
-        let lift = 26.0 + (ax - bx).abs() / 8.0;
+        // The control point sits twice as high as the curve's peak; keep the peak inside the view.
+        let lift = 18.0 + (ax - bx).abs() / 14.0;
         return [(ax, top), ((ax + bx) / 2.0, top - lift * 2.0), (bx, top)];
     }
     // Between rows: leave from the facing edges.
@@ -110,7 +133,11 @@ fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
     } else {
         ((a.0, from.0.y), (b.0, to.0.y + to.0.h))
     };
-    [start, ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0), end]
+    [
+        start,
+        ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0),
+        end,
+    ]
 }
 
 fn bezier(p: [(f64, f64); 3], t: f64) -> (f64, f64) {
@@ -122,7 +149,10 @@ fn bezier(p: [(f64, f64); 3], t: f64) -> (f64, f64) {
 }
 
 fn path_d(p: [(f64, f64); 3]) -> String {
-    format!("M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}", p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1)
+    format!(
+        "M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}",
+        p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1
+    )
 }
 
 fn status_label(status: HostStatus) -> Label {
@@ -147,7 +177,9 @@ fn mode_label(mode: ZkMode) -> Label {
 /// leader ★, follower ●, looking ◌ (dashed ring), down ✕.
 fn mode_glyph(mode: ZkMode) -> Html {
     match mode {
-        ZkMode::Leading => html! { <path class="glyph leading" d="M0,-9 L2.6,-3 9,-2.8 4,1.6 5.6,8 0,4.4 -5.6,8 -4,1.6 -9,-2.8 -2.6,-3Z" /> },
+        ZkMode::Leading => {
+            html! { <path class="glyph leading" d="M0,-9 L2.6,-3 9,-2.8 4,1.6 5.6,8 0,4.4 -5.6,8 -4,1.6 -9,-2.8 -2.6,-3Z" /> }
+        }
         ZkMode::Following => html! { <circle class="glyph following" r="6" /> },
         ZkMode::Looking => html! { <circle class="glyph looking" r="7" /> },
         ZkMode::Down => html! { <path class="glyph down" d="M-6,-6 L6,6 M6,-6 L-6,6" /> },
@@ -226,10 +258,18 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let lang = props.lang;
     let snap = &props.snapshot;
     let layout = Layout::new(snap);
-    let zk_places: Vec<(Place, Row)> =
-        layout.places.iter().filter(|(_, _, r)| *r == Row::ZooKeeper).map(|(_, p, r)| (*p, *r)).collect();
-    let broker_places: Vec<(Place, Row)> =
-        layout.places.iter().filter(|(_, _, r)| *r == Row::Broker).map(|(_, p, r)| (*p, *r)).collect();
+    let zk_places: Vec<(Place, Row)> = layout
+        .places
+        .iter()
+        .filter(|(_, _, r)| *r == Row::ZooKeeper)
+        .map(|(_, p, r)| (*p, *r))
+        .collect();
+    let broker_places: Vec<(Place, Row)> = layout
+        .places
+        .iter()
+        .filter(|(_, _, r)| *r == Row::Broker)
+        .map(|(_, p, r)| (*p, *r))
+        .collect();
     // Static links: the ensemble's peer arcs and each broker's ZooKeeper connect string.
     let mut links = Vec::new();
     for (i, a) in zk_places.iter().enumerate() {

@@ -40,11 +40,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
     }
 
     let onsubmit = {
-        let (lines, history, cursor, input, on_run) =
-            (lines.clone(), history.clone(), cursor.clone(), input.clone(), props.on_run.clone());
+        let (lines, history, cursor, input, on_run) = (
+            lines.clone(),
+            history.clone(),
+            cursor.clone(),
+            input.clone(),
+            props.on_run.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             let line = field.value();
             field.set_value("");
             if line.trim().is_empty() {
