@@ -2,3 +2,8 @@
 
 pub mod app;
 pub mod cluster_view;
+pub mod controls;
+pub mod event_log;
+pub mod host_controls;
+pub mod legend;
+pub mod terminal;

@@ -1,20 +1,159 @@
-//! The SVG picture of the cluster: the ZooKeeper ensemble on top, the brokers below.
+//! The SVG picture of the cluster: the ZooKeeper ensemble on top, the brokers below, clients at
+//! the bottom, and every message in flight as a dot moving along its link in virtual time.
 
 use crate::i18n::{text, Label, Lang};
-use kafka_playground_core::snapshot::{HostKind, HostStatus, HostView, Snapshot};
+use crate::message_kind::MessageKind;
+use kafka_playground_core::snapshot::{
+    HostKind, HostStatus, HostView, InFlight, Snapshot, ZkMode, ZkServerView,
+};
+use std::collections::BTreeSet;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterViewProps {
     pub snapshot: Snapshot,
     pub lang: Lang,
+    /// Message kinds whose dots are drawn.
+    pub shown: BTreeSet<MessageKind>,
 }
 
 const WIDTH: f64 = 960.0;
-const BOX_W: f64 = 240.0;
-const BOX_H: f64 = 96.0;
-const ZK_Y: f64 = 60.0;
-const BROKER_Y: f64 = 300.0;
+const HEIGHT: f64 = 560.0;
+const BOX_W: f64 = 250.0;
+const BOX_H: f64 = 112.0;
+const ZK_Y: f64 = 78.0;
+const BROKER_Y: f64 = 310.0;
+const CLIENT_Y: f64 = 490.0;
+const CLIENT_W: f64 = 170.0;
+const CLIENT_H: f64 = 40.0;
+
+/// Where a host sits: its box's top-left corner and size.
+#[derive(Clone, Copy, PartialEq)]
+struct Place {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Place {
+    fn centre(self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// Horizontal centre of the `i`-th of `n` boxes in a row.
+fn column_x(i: usize, n: usize) -> f64 {
+    WIDTH * (i as f64 + 0.5) / n.max(1) as f64
+}
+
+/// Positions of every host of the snapshot, plus client hosts seen only on the wire.
+struct Layout {
+    places: Vec<(String, Place, Row)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Row {
+    ZooKeeper,
+    Broker,
+    Client,
+}
+
+impl Layout {
+    fn new(snapshot: &Snapshot) -> Layout {
+        let mut places = Vec::new();
+        for (kind, row, y) in [
+            (HostKind::ZooKeeper, Row::ZooKeeper, ZK_Y),
+            (HostKind::Broker, Row::Broker, BROKER_Y),
+        ] {
+            let hosts: Vec<&HostView> = snapshot.hosts.iter().filter(|h| h.kind == kind).collect();
+            for (i, h) in hosts.iter().enumerate() {
+                let cx = column_x(i, hosts.len());
+                places.push((
+                    h.name.clone(),
+                    Place {
+                        x: cx - BOX_W / 2.0,
+                        y,
+                        w: BOX_W,
+                        h: BOX_H,
+                    },
+                    row,
+                ));
+            }
+        }
+        let known: BTreeSet<&str> = snapshot.hosts.iter().map(|h| h.name.as_str()).collect();
+        let clients: BTreeSet<&str> = snapshot
+            .in_flight
+            .iter()
+            .flat_map(|m| [m.from.as_str(), m.to.as_str()])
+            .filter(|n| !known.contains(n))
+            .collect();
+        for (i, name) in clients.iter().enumerate() {
+            let cx = column_x(i, clients.len());
+            places.push((
+                (*name).to_string(),
+                Place {
+                    x: cx - CLIENT_W / 2.0,
+                    y: CLIENT_Y,
+                    w: CLIENT_W,
+                    h: CLIENT_H,
+                },
+                Row::Client,
+            ));
+        }
+        Layout { places }
+    }
+
+    fn place(&self, name: &str) -> Option<(Place, Row)> {
+        self.places
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, p, r)| (*p, *r))
+    }
+
+    fn clients(&self) -> impl Iterator<Item = &(String, Place, Row)> {
+        self.places.iter().filter(|(_, _, r)| *r == Row::Client)
+    }
+}
+
+/// The curve a message travels: a quadratic Bézier from one box edge to another.
+/// ZooKeeper peers talk along arcs above their row so 1↔3 does not cross zookeeper2.
+fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
+    let (a, b) = (from.0.centre(), to.0.centre());
+    if from.1 == Row::ZooKeeper && to.1 == Row::ZooKeeper {
+        let (ax, bx) = (a.0, b.0);
+        let top = from.0.y;
+        // The control point sits twice as high as the curve's peak; keep the peak inside the view.
+        let lift = 18.0 + (ax - bx).abs() / 14.0;
+        return [(ax, top), ((ax + bx) / 2.0, top - lift * 2.0), (bx, top)];
+    }
+    // Between rows: leave from the facing edges.
+    let (start, end) = if a.1 < b.1 {
+        ((a.0, from.0.y + from.0.h), (b.0, to.0.y))
+    } else {
+        ((a.0, from.0.y), (b.0, to.0.y + to.0.h))
+    };
+    [
+        start,
+        ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0),
+        end,
+    ]
+}
+
+fn bezier(p: [(f64, f64); 3], t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    (
+        u * u * p[0].0 + 2.0 * u * t * p[1].0 + t * t * p[2].0,
+        u * u * p[0].1 + 2.0 * u * t * p[1].1 + t * t * p[2].1,
+    )
+}
+
+fn path_d(p: [(f64, f64); 3]) -> String {
+    format!(
+        "M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}",
+        p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1
+    )
+}
 
 fn status_label(status: HostStatus) -> Label {
     match status {
@@ -25,68 +164,155 @@ fn status_label(status: HostStatus) -> Label {
     }
 }
 
-/// Horizontal centre of the `i`-th of `n` boxes in a row.
-fn column_x(i: usize, n: usize) -> f64 {
-    WIDTH * (i as f64 + 0.5) / n.max(1) as f64
+fn mode_label(mode: ZkMode) -> Label {
+    match mode {
+        ZkMode::Leading => Label::Leader,
+        ZkMode::Following => Label::Follower,
+        ZkMode::Looking => Label::Looking,
+        ZkMode::Down => Label::Down,
+    }
 }
 
-fn host_box(host: &HostView, cx: f64, y: f64, lang: Lang) -> Html {
+/// A shape per ZooKeeper role, so the role never depends on colour alone:
+/// leader ★, follower ●, looking ◌ (dashed ring), down ✕.
+fn mode_glyph(mode: ZkMode) -> Html {
+    match mode {
+        ZkMode::Leading => {
+            html! { <path class="glyph leading" d="M0,-9 L2.6,-3 9,-2.8 4,1.6 5.6,8 0,4.4 -5.6,8 -4,1.6 -9,-2.8 -2.6,-3Z" /> }
+        }
+        ZkMode::Following => html! { <circle class="glyph following" r="6" /> },
+        ZkMode::Looking => html! { <circle class="glyph looking" r="7" /> },
+        ZkMode::Down => html! { <path class="glyph down" d="M-6,-6 L6,6 M6,-6 L-6,6" /> },
+    }
+}
+
+fn status_class(status: HostStatus) -> &'static str {
+    match status {
+        HostStatus::Running => "running",
+        HostStatus::Stopped => "stopped",
+        HostStatus::Killed => "killed",
+        HostStatus::Paused => "paused",
+    }
+}
+
+fn host_box(host: &HostView, place: Place, zk: Option<&ZkServerView>, lang: Lang) -> Html {
     let kind = match host.kind {
         HostKind::ZooKeeper => "zookeeper",
         HostKind::Broker => "broker",
     };
-    let status = format!("{:?}", host.status).to_lowercase();
-    let x = cx - BOX_W / 2.0;
+    let mode_class = zk.map(|z| format!("mode-{:?}", z.mode).to_lowercase());
+    let right = BOX_W - 14.0;
+    let id_text = match host.kind {
+        HostKind::ZooKeeper => format!("myid {}", host.id),
+        HostKind::Broker => format!("broker.id {}", host.id),
+    };
     html! {
-        <g class={classes!("host", kind, status)} data-host={host.name.clone()}
-           transform={format!("translate({x},{y})")}>
+        <g class={classes!("host", kind, status_class(host.status), mode_class)} data-host={host.name.clone()}
+           transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
             <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="10" />
             <text class="host-name" x="14" y="28">{ host.name.clone() }</text>
-            <text class="host-id" x={(BOX_W - 14.0).to_string()} y="28" text-anchor="end">
-                { match host.kind { HostKind::ZooKeeper => format!("myid {}", host.id),
-                                    HostKind::Broker => format!("broker.id {}", host.id) } }
-            </text>
+            <text class="host-id" x={right.to_string()} y="28" text-anchor="end">{ id_text }</text>
             { for host.addresses.iter().enumerate().map(|(i, a)| html! {
                 <text class="host-address" x="14" y={(50 + 18 * i).to_string()}>{ a.clone() }</text>
             }) }
-            <text class="host-status" x={(BOX_W - 14.0).to_string()} y={(BOX_H - 12.0).to_string()}
-                  text-anchor="end">{ text(lang, status_label(host.status)) }</text>
+            {
+                if let Some(z) = zk {
+                    html! {
+                        <>
+                            <g transform="translate(24,88)">{ mode_glyph(z.mode) }</g>
+                            <text class="zk-mode" x="38" y="93">{ text(lang, mode_label(z.mode)) }</text>
+                            <text class="zk-zxid" x="14" y={(BOX_H - 6.0).to_string()} font-size="11">
+                                { format!("{} {} · zxid 0x{:x}", text(lang, Label::Epoch), z.epoch, z.last_committed_zxid) }
+                            </text>
+                        </>
+                    }
+                } else {
+                    html! {}
+                }
+            }
+            <text class="host-status" x={right.to_string()} y="93" text-anchor="end">
+                { text(lang, status_label(host.status)) }
+            </text>
         </g>
     }
+}
+
+fn dot(m: &InFlight, layout: &Layout, now: u64) -> Option<Html> {
+    let from = layout.place(&m.from)?;
+    let to = layout.place(&m.to)?;
+    let span = m.deliver_ms.saturating_sub(m.sent_ms).max(1) as f64;
+    let t = (now.saturating_sub(m.sent_ms) as f64 / span).clamp(0.0, 1.0);
+    let (x, y) = bezier(route(from, to), t);
+    let kind = MessageKind::of(&m.label);
+    Some(html! {
+        <g class={classes!("dot", kind.class())} transform={format!("translate({x:.1},{y:.1})")}>
+            <title>{ format!("{} → {}: {}", m.from, m.to, m.label) }</title>
+            { kind.shape() }
+        </g>
+    })
 }
 
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let lang = props.lang;
-    let zks: Vec<&HostView> = props
-        .snapshot
-        .hosts
+    let snap = &props.snapshot;
+    let layout = Layout::new(snap);
+    let zk_places: Vec<(Place, Row)> = layout
+        .places
         .iter()
-        .filter(|h| h.kind == HostKind::ZooKeeper)
+        .filter(|(_, _, r)| *r == Row::ZooKeeper)
+        .map(|(_, p, r)| (*p, *r))
         .collect();
-    let brokers: Vec<&HostView> = props
-        .snapshot
-        .hosts
+    let broker_places: Vec<(Place, Row)> = layout
+        .places
         .iter()
-        .filter(|h| h.kind == HostKind::Broker)
+        .filter(|(_, _, r)| *r == Row::Broker)
+        .map(|(_, p, r)| (*p, *r))
         .collect();
-    // Every broker holds a ZooKeeper session; draw one line per broker to the ensemble.
-    let (n_zk, n_broker) = (zks.len(), brokers.len());
-    let links: Vec<(f64, f64)> = (0..n_broker)
-        .flat_map(|b| (0..n_zk).map(move |z| (column_x(b, n_broker), column_x(z, n_zk))))
+    // Static links: the ensemble's peer arcs and each broker's ZooKeeper connect string.
+    let mut links = Vec::new();
+    for (i, a) in zk_places.iter().enumerate() {
+        for b in &zk_places[i + 1..] {
+            links.push(("link peer", route(*a, *b)));
+        }
+    }
+    for b in &broker_places {
+        for z in &zk_places {
+            links.push(("link session", route(*b, *z)));
+        }
+    }
+    let dots: Vec<Html> = snap
+        .in_flight
+        .iter()
+        .filter(|m| props.shown.contains(&MessageKind::of(&m.label)))
+        .filter_map(|m| dot(m, &layout, snap.now_ms))
         .collect();
     html! {
-        <svg class="cluster-view" viewBox={format!("0 0 {WIDTH} 420")} role="img"
+        <svg class="cluster-view" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
              aria-label={ text(lang, Label::ClusterView) } preserveAspectRatio="xMidYMin meet">
-            <text class="row-label" x="12" y={(ZK_Y - 16.0).to_string()}>{ text(lang, Label::ZooKeeperEnsemble) }</text>
-            <text class="row-label" x="12" y={(BROKER_Y - 16.0).to_string()}>{ text(lang, Label::Brokers) }</text>
-            { for links.iter().map(|&(bx, zx)| html! {
-                <line class="link" x1={bx.to_string()} y1={BROKER_Y.to_string()}
-                      x2={zx.to_string()} y2={(ZK_Y + BOX_H).to_string()} />
+            <text class="row-label" x="12" y="20">{ text(lang, Label::ZooKeeperEnsemble) }</text>
+            <text class="row-label" x="12" y={(BROKER_Y - 14.0).to_string()}>{ text(lang, Label::Brokers) }</text>
+            <text class="row-note" x={(WIDTH - 12.0).to_string()} y={(BROKER_Y - 14.0).to_string()} text-anchor="end">
+                { text(lang, Label::BrokersNotSimulated) }
+            </text>
+            { for links.iter().map(|(class, p)| html! { <path class={*class} d={path_d(*p)} /> }) }
+            { for snap.hosts.iter().filter_map(|h| {
+                let (place, _) = layout.place(&h.name)?;
+                Some(host_box(h, place, snap.zookeeper(&h.name), lang))
             }) }
-            { for zks.iter().enumerate().map(|(i, h)| host_box(h, column_x(i, zks.len()), ZK_Y, lang)) }
-            { for brokers.iter().enumerate().map(|(i, h)| host_box(h, column_x(i, brokers.len()), BROKER_Y, lang)) }
+            {
+                if layout.clients().next().is_some() {
+                    html! { <text class="row-label" x="12" y={(CLIENT_Y - 12.0).to_string()}>{ text(lang, Label::Clients) }</text> }
+                } else { html! {} }
+            }
+            { for layout.clients().map(|(name, p, _)| html! {
+                <g class="client" data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
+                    <rect width={p.w.to_string()} height={p.h.to_string()} rx="20" />
+                    <text class="client-name" x={(p.w / 2.0).to_string()} y="25" text-anchor="middle">{ name.clone() }</text>
+                </g>
+            }) }
+            <g class="dots">{ for dots }</g>
         </svg>
     }
 }

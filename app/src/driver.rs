@@ -1,0 +1,128 @@
+//! Drives the core's `Cluster` in step with the page's clock: play, pause, single step, speed,
+//! restart with a seed. Work per animation frame is bounded so the page never blocks.
+
+use kafka_playground_core::Cluster;
+
+/// Speeds offered by the time controls (virtual ms per real ms).
+pub const SPEEDS: [f64; 8] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0];
+
+/// At most this many simulated events per frame; the rest waits for the next frame.
+pub const EVENTS_PER_FRAME: usize = 5_000;
+
+/// Longest real interval one frame may account for (a background tab comes back gently).
+const MAX_FRAME_MS: f64 = 100.0;
+
+pub struct Driver {
+    cluster: Cluster,
+    pub running: bool,
+    pub speed: f64,
+    /// Virtual time the clock should have reached; may run ahead of the cluster when a
+    /// frame's event budget ran out (the cluster then catches up over the next frames).
+    target_ms: f64,
+}
+
+impl Driver {
+    pub fn new(seed: u64) -> Self {
+        Driver {
+            cluster: Cluster::seed_cluster(seed),
+            running: true,
+            speed: 1.0,
+            target_ms: 0.0,
+        }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
+    /// A fresh cluster from `seed`: the same seed gives the same run again.
+    pub fn restart(&mut self, seed: u64) {
+        self.cluster = Cluster::seed_cluster(seed);
+        self.target_ms = 0.0;
+    }
+
+    /// Advances virtual time for `real_ms` of wall-clock time at the current speed.
+    /// Returns true when the cluster reached the target within the event budget.
+    pub fn frame(&mut self, real_ms: f64) -> bool {
+        if self.running {
+            self.target_ms += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
+        }
+        self.catch_up(EVENTS_PER_FRAME)
+    }
+
+    /// Runs the next event only (the "step" button), pausing the clock.
+    pub fn single_step(&mut self) {
+        self.running = false;
+        self.cluster.step();
+        self.target_ms = self.cluster.now_ms() as f64;
+    }
+
+    /// Processes events up to the target time, at most `budget` of them.
+    fn catch_up(&mut self, budget: usize) -> bool {
+        let target = self.target_ms as u64;
+        for _ in 0..budget {
+            match self.cluster.simulator().next_time() {
+                Some(t) if t <= target => {
+                    self.cluster.step();
+                }
+                _ => {
+                    if self.cluster.now_ms() < target {
+                        self.cluster.run_until(target);
+                    }
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Commands run in virtual time (a `sleep 20` moves the clock): keep the target in step.
+    pub fn sync_target(&mut self) {
+        self.target_ms = self.target_ms.max(self.cluster.now_ms() as f64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_advance_virtual_time_by_speed() {
+        let mut d = Driver::new(3);
+        d.speed = 2.0;
+        for _ in 0..10 {
+            assert!(d.frame(50.0));
+        }
+        assert_eq!(d.cluster().now_ms(), 1000);
+    }
+
+    #[test]
+    fn paused_clock_does_not_move_and_step_runs_one_event() {
+        let mut d = Driver::new(3);
+        d.running = false;
+        d.frame(50.0);
+        assert_eq!(d.cluster().now_ms(), 0);
+        let before = d.cluster().simulator().processed();
+        d.single_step();
+        assert_eq!(d.cluster().simulator().processed(), before + 1);
+        assert!(!d.running);
+    }
+
+    #[test]
+    fn restart_with_the_same_seed_replays_the_same_run() {
+        let mut d = Driver::new(11);
+        for _ in 0..40 {
+            d.frame(100.0);
+        }
+        let first = d.cluster().event_log_hash();
+        d.restart(11);
+        for _ in 0..40 {
+            d.frame(100.0);
+        }
+        assert_eq!(d.cluster().event_log_hash(), first);
+    }
+}

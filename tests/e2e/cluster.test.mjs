@@ -1,0 +1,96 @@
+// The live cluster in the page: ZooKeeper elects a leader, faults from buttons, the terminal.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const modes = (page) => page.$$eval('g.host.zookeeper', (gs) => Object.fromEntries(
+  gs.map((g) => [g.dataset.host, [...g.classList].find((c) => c.startsWith('mode-'))])));
+
+async function waitForOneLeader(page) {
+  await page.waitForFunction(() => {
+    const gs = [...document.querySelectorAll('g.host.zookeeper')];
+    return gs.filter((g) => g.classList.contains('mode-leading')).length === 1
+      && gs.filter((g) => g.classList.contains('mode-following')).length === 2;
+  }, null, { timeout: 20000 });
+  const m = await modes(page);
+  return Object.keys(m).find((k) => m[k] === 'mode-leading');
+}
+
+async function runInTerminal(page, line) {
+  const before = await page.$$eval('.terminal pre', (p) => p.length);
+  await page.fill('#terminal-input', line);
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before);
+  return page.$$eval('.terminal pre', (ps, n) => ps.slice(n).map((p) => p.textContent).join('\n'), before);
+}
+
+test('the ensemble elects exactly one leader and the event log explains it', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const leader = await waitForOneLeader(page);
+  assert.ok(['zookeeper1', 'zookeeper2', 'zookeeper3'].includes(leader));
+  const log = await page.textContent('.event-log');
+  assert.match(log, /election round|vote/i);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('killing the leader from its button elects a new one; starting it brings it back as follower', async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ko-KR' });
+  const leader = await waitForOneLeader(page);
+  await page.click(`[data-action="kill-${leader}"]`);
+  await page.waitForSelector(`g.host.killed[data-host="${leader}"]`);
+  await page.selectOption('#speed', '20');
+  // Two survivors are a majority: a new leader is elected among them.
+  await page.waitForFunction((old) => {
+    const lead = document.querySelector('g.host.zookeeper.mode-leading');
+    return lead && lead.dataset.host !== old;
+  }, leader, { timeout: 20000 });
+  await screenshot(page, 'leader-killed-ko');
+  await page.click(`[data-action="start-${leader}"]`);
+  await page.waitForSelector(`g.host.zookeeper.mode-following[data-host="${leader}"]`, { timeout: 20000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the terminal runs zkServer.sh status and zookeeper-shell; a hostile value stays text', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const leader = await waitForOneLeader(page);
+  const status = await runInTerminal(page, `docker exec ${leader} zkServer.sh status`);
+  assert.match(status, /Mode: leader/);
+  const created = await runInTerminal(page, "zookeeper-shell zookeeper1:2181 create /xss '<img src=x onerror=alert(1)>'");
+  assert.match(created, /Created \/xss/);
+  const got = await runInTerminal(page, 'zookeeper-shell zookeeper3:2183 get /xss');
+  assert.match(got, /<img src=x onerror=alert\(1\)>/);
+  assert.equal(await page.$$eval('.terminal img', (i) => i.length), 0);
+  const bad = await runInTerminal(page, 'frobnicate --now');
+  assert.match(bad, /frobnicate/);
+  // History: arrow up brings back the last command.
+  await page.press('#terminal-input', 'ArrowUp');
+  assert.equal(await page.inputValue('#terminal-input'), 'frobnicate --now');
+  await screenshot(page, 'terminal-en');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pause stops virtual time; step advances one event', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.click('#play-pause');
+  const t1 = await page.textContent('.clock');
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent('.clock'), t1);
+  const events = await page.$$eval('.event-log li', (l) => l.length);
+  for (let i = 0; i < 20; i++) await page.click('#step');
+  assert.ok(await page.$$eval('.event-log li', (l) => l.length) >= events);
+  await context.close();
+});
