@@ -307,8 +307,12 @@ impl Node for ZkClient {
                 }
                 self.pump(ctx);
             }
-            ZkMessage::PingReply { conn } if conn == self.conn => {
+            ZkMessage::PingReply { conn, answered } if conn == self.conn => {
                 self.last_heard = ctx.now;
+                if self.in_flight.as_ref().is_some_and(|f| f.0 <= answered) {
+                    // The server answered our request but the answer never came: broken.
+                    self.disconnect("a response was lost", ctx);
+                }
             }
             ZkMessage::Watch { conn, kind, path } if conn == self.conn => {
                 self.last_heard = ctx.now;

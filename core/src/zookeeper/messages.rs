@@ -261,8 +261,10 @@ pub enum QuorumPacket {
     Commit {
         zxid: Zxid,
     },
-    /// A client write forwarded by a follower.
+    /// A client write forwarded by a follower; `seq` numbers them on the connection so a
+    /// lost one breaks the connection (as TCP would) instead of vanishing silently.
     Request {
+        seq: u64,
         session: u64,
         cxid: u32,
         op: Op,
@@ -312,8 +314,11 @@ pub enum ZkMessage {
     Ping {
         conn: u64,
     },
+    /// `answered`: the last xid the server answered on this connection (a client whose
+    /// request is older than that lost the response: the connection is broken).
     PingReply {
         conn: u64,
+        answered: u32,
     },
     Watch {
         conn: u64,
