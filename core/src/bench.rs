@@ -65,8 +65,11 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
             };
             pending[i] = c.zk_submit(h, op);
         }
-        if !c.step() {
-            break;
+        // Look at the clients every few events (responses wait a little, as in a real app).
+        for _ in 0..8 {
+            if !c.step() {
+                break;
+            }
         }
         max_queue = max_queue.max(c.simulator().queue_len());
     }

@@ -523,6 +523,7 @@ impl Cluster {
         };
         let t = s.tree();
         t.paths()
+            .into_iter()
             .filter_map(|p| {
                 let n = t.get(p)?;
                 Some(ZnodeView {

@@ -43,7 +43,7 @@ pub enum Timer {
 }
 
 /// What a handler asked for; drained by the simulator after each call.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Outbox {
     pub sends: Vec<(HostId, Message)>,
     pub timers: Vec<(u64, Timer)>,

@@ -3,7 +3,33 @@
 
 use crate::zookeeper::messages::{KeeperError, Op, OpError, OpOutcome, OpResult, Txn, WatchType};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: a fixed (unseeded) hasher, so lookups are fast and nothing depends on a random
+/// state. The node map is never iterated in an order that matters (listings sort).
+#[derive(Clone, Copy, Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// ZooKeeper's `Stat`, as `stat` prints it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +63,7 @@ pub struct Trigger {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataTree {
-    nodes: BTreeMap<String, Znode>,
+    nodes: FnvMap<String, Znode>,
     ephemerals: BTreeMap<u64, BTreeSet<String>>,
     /// Live sessions and their negotiated timeouts (createSession/closeSession are txns).
     sessions: BTreeMap<u64, u32>,
@@ -113,7 +139,7 @@ fn err(code: KeeperError, path: &str) -> OpError {
 impl DataTree {
     /// A fresh tree: `/` and `/zookeeper` (with `config` and `quota`), all at zxid 0.
     pub fn new() -> Self {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = FnvMap::default();
         let blank = |children: &[&str]| Znode {
             data: None,
             stat: Stat {
@@ -152,8 +178,10 @@ impl DataTree {
     }
 
     /// Every path in the tree, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.nodes.keys()
+    pub fn paths(&self) -> Vec<&String> {
+        let mut v: Vec<&String> = self.nodes.keys().collect();
+        v.sort();
+        v
     }
 
     fn stat_of(&self, n: &Znode) -> Stat {
