@@ -7,6 +7,7 @@
 //! - [`zookeeper`]: the ensemble's nodes (servers, clients) and their protocol.
 //! - [`cluster`]: the [`Cluster`] that boots the seed's hosts on the simulator.
 //! - [`cli`]: the command language (`zookeeper-shell`, `docker compose`, `netem`, …).
+//! - [`notebook`]: tutorial chapters (Markdown with runnable cells and goals) and their runner.
 
 pub mod bench;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod cluster;
 pub mod compose;
 pub mod config;
 pub mod kafka;
+pub mod notebook;
 pub mod sim;
 pub mod snapshot;
 pub mod zookeeper;
