@@ -30,6 +30,11 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
         .filter_map(|_| c.open_zk_client(connect, 18_000, None).ok())
         .collect();
     let mut pending: Vec<Option<u32>> = vec![None; clients.len()];
+    // Paths and values made once: the workload measures the cluster, not string formatting.
+    let paths: Vec<Vec<String>> = (0..clients.len())
+        .map(|i| (0..64).map(|k| format!("/bench-{i}-{k}")).collect())
+        .collect();
+    let values: Vec<String> = (0..64).map(|k| format!("value-{k}")).collect();
     let mut counters = vec![0u64; clients.len()];
     let mut writes = 0;
     let mut max_queue = 0;
@@ -48,18 +53,19 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
             }
             counters[i] += 1;
             let n = counters[i];
-            let path = format!("/bench-{i}-{}", n % 64);
+            let path = paths[i][(n % 64) as usize].clone();
+            let data = Some(values[(n % 64) as usize].clone());
             let op = if n <= 64 {
                 Op::Create {
                     path,
-                    data: Some(format!("{n}")),
+                    data,
                     ephemeral: false,
                     sequential: false,
                 }
             } else {
                 Op::SetData {
                     path,
-                    data: Some(format!("{n}")),
+                    data,
                     version: -1,
                 }
             };

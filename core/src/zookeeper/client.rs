@@ -300,10 +300,10 @@ impl Node for ZkClient {
                 self.last_zxid = self.last_zxid.max(zxid);
                 if self.in_flight.as_ref().map(|f| f.0) == Some(xid) {
                     self.in_flight = None;
-                    if outcome == Ok(OpResult::SessionClosed) {
+                    if *outcome == Ok(OpResult::SessionClosed) {
                         self.state = ClientState::Closed;
                     }
-                    self.results.insert(xid, outcome);
+                    self.results.insert(xid, *outcome);
                 }
                 self.pump(ctx);
             }

@@ -309,7 +309,7 @@ pub enum ZkMessage {
         conn: u64,
         xid: u32,
         zxid: Zxid,
-        outcome: OpOutcome,
+        outcome: Box<OpOutcome>,
     },
     Ping {
         conn: u64,

@@ -957,7 +957,11 @@ impl ZkServer {
         self.applied += 1;
         self.triggers.clear();
         let mut triggers = std::mem::take(&mut self.triggers);
-        let outcome = self.tree.apply(&txn, &mut triggers);
+        let outcome = if self.watches.count() == 0 {
+            self.tree.apply_quiet(&txn)
+        } else {
+            self.tree.apply(&txn, &mut triggers)
+        };
         if let Role::Leading(l) = &mut self.role {
             match &txn.op {
                 Op::CreateSession { timeout_ms } => {
@@ -1063,7 +1067,7 @@ impl ZkServer {
                     conn: c.conn,
                     xid: txn.cxid,
                     zxid: txn.zxid,
-                    outcome,
+                    outcome: Box::new(outcome),
                 }),
             );
         }
@@ -1220,7 +1224,7 @@ impl ZkServer {
                             conn,
                             xid,
                             zxid,
-                            outcome,
+                            outcome: Box::new(outcome),
                         }),
                     );
                 }

@@ -225,6 +225,15 @@ impl DataTree {
 
     /// Applies a committed transaction; returns its result and the changes watches care about.
     pub fn apply(&mut self, txn: &Txn, triggers: &mut Vec<Trigger>) -> OpOutcome {
+        self.apply_with(txn, &mut Some(triggers))
+    }
+
+    /// Applies without collecting watch triggers (a server without watches, replays).
+    pub fn apply_quiet(&mut self, txn: &Txn) -> OpOutcome {
+        self.apply_with(txn, &mut None)
+    }
+
+    fn apply_with(&mut self, txn: &Txn, triggers: &mut Option<&mut Vec<Trigger>>) -> OpOutcome {
         self.last_zxid = self.last_zxid.max(txn.zxid);
         match &txn.op {
             Op::Multi(ops) => {
@@ -233,7 +242,7 @@ impl DataTree {
                 let mut results = Vec::new();
                 let mut local = Vec::new();
                 for op in ops {
-                    match self.apply_op(txn, op, &mut local) {
+                    match self.apply_op(txn, op, &mut Some(&mut local)) {
                         Ok(r) => results.push(r),
                         Err(e) => {
                             (self.nodes, self.ephemerals) = saved;
@@ -241,14 +250,21 @@ impl DataTree {
                         }
                     }
                 }
-                triggers.extend(local);
+                if let Some(t) = triggers.as_mut() {
+                    t.extend(local);
+                }
                 Ok(OpResult::Multi(results))
             }
             op => self.apply_op(txn, op, triggers),
         }
     }
 
-    fn apply_op(&mut self, txn: &Txn, op: &Op, triggers: &mut Vec<Trigger>) -> OpOutcome {
+    fn apply_op(
+        &mut self,
+        txn: &Txn,
+        op: &Op,
+        triggers: &mut Option<&mut Vec<Trigger>>,
+    ) -> OpOutcome {
         match op {
             Op::Create {
                 path,
@@ -302,14 +318,18 @@ impl DataTree {
                         .or_default()
                         .insert(full.clone());
                 }
-                triggers.push(Trigger {
-                    path: full.clone(),
-                    kind: WatchType::NodeCreated,
-                });
-                triggers.push(Trigger {
-                    path: parent_path,
-                    kind: WatchType::NodeChildrenChanged,
-                });
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: full.clone(),
+                        kind: WatchType::NodeCreated,
+                    });
+                }
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: parent_path,
+                        kind: WatchType::NodeChildrenChanged,
+                    });
+                }
                 Ok(OpResult::Created(full))
             }
             Op::Delete { path, version } => {
@@ -347,10 +367,12 @@ impl DataTree {
                 n.stat.mtime = txn.time_ms;
                 let n = self.nodes.get(path).expect("exists");
                 let s = self.stat_of(n);
-                triggers.push(Trigger {
-                    path: path.clone(),
-                    kind: WatchType::NodeDataChanged,
-                });
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: path.clone(),
+                        kind: WatchType::NodeDataChanged,
+                    });
+                }
                 Ok(OpResult::Stat(s))
             }
             Op::Check { path, version } => {
@@ -384,7 +406,7 @@ impl DataTree {
         }
     }
 
-    fn remove_node(&mut self, path: &str, zxid: u64, triggers: &mut Vec<Trigger>) {
+    fn remove_node(&mut self, path: &str, zxid: u64, triggers: &mut Option<&mut Vec<Trigger>>) {
         if let Some(n) = self.nodes.remove(path) {
             if n.stat.ephemeral_owner != 0 {
                 if let Some(set) = self.ephemerals.get_mut(&n.stat.ephemeral_owner) {
@@ -400,23 +422,25 @@ impl DataTree {
             parent.stat.cversion += 1;
             parent.stat.pzxid = zxid;
         }
-        triggers.push(Trigger {
-            path: path.to_string(),
-            kind: WatchType::NodeDeleted,
-        });
-        triggers.push(Trigger {
-            path: parent_path,
-            kind: WatchType::NodeChildrenChanged,
-        });
+        if let Some(t) = triggers.as_mut() {
+            t.push(Trigger {
+                path: path.to_string(),
+                kind: WatchType::NodeDeleted,
+            });
+        }
+        if let Some(t) = triggers.as_mut() {
+            t.push(Trigger {
+                path: parent_path,
+                kind: WatchType::NodeChildrenChanged,
+            });
+        }
     }
 
     /// A fresh tree with `txns` applied in order (restart, sync).
     pub fn replay<'a>(txns: impl IntoIterator<Item = &'a Txn>) -> Self {
         let mut t = DataTree::new();
-        let mut scratch = Vec::new();
         for txn in txns {
-            let _ = t.apply(txn, &mut scratch);
-            scratch.clear();
+            let _ = t.apply_quiet(txn);
         }
         t
     }
