@@ -140,13 +140,10 @@ impl DataTree {
     /// A fresh tree: `/` and `/zookeeper` (with `config` and `quota`), all at zxid 0.
     pub fn new() -> Self {
         let mut nodes = FnvMap::default();
+        // As DataTree's constructor: empty data, a default StatPersisted (all zero).
         let blank = |children: &[&str]| Znode {
-            data: None,
-            stat: Stat {
-                cversion: if children.is_empty() { 0 } else { -1 },
-                num_children: 0,
-                ..Stat::default()
-            },
+            data: Some(String::new()),
+            stat: Stat::default(),
             children: children.iter().map(|s| s.to_string()).collect(),
         };
         nodes.insert("/".to_string(), blank(&["zookeeper"]));
@@ -475,7 +472,7 @@ mod tests {
         let mut t = DataTree::new();
         let mut tr = Vec::new();
         assert_eq!(t.stat("/").unwrap().num_children, 1);
-        assert_eq!(t.stat("/").unwrap().cversion, -1);
+        assert_eq!(t.stat("/").unwrap().cversion, 0);
         assert_eq!(
             t.apply(&txn(1, create("/a", false, false)), &mut tr),
             Ok(OpResult::Created("/a".into()))
@@ -556,7 +553,7 @@ mod tests {
         ]);
         assert!(t.apply(&txn(1, m), &mut tr).is_err());
         assert!(t.get("/m").is_none());
-        assert_eq!(t.stat("/").unwrap().cversion, -1);
+        assert_eq!(t.stat("/").unwrap().cversion, 0);
         let ok = Op::Multi(vec![
             create("/m", false, false),
             Op::Check {
