@@ -7,3 +7,4 @@ pub mod event_log;
 pub mod host_controls;
 pub mod legend;
 pub mod terminal;
+pub mod tutorial;

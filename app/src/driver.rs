@@ -9,6 +9,9 @@ pub const SPEEDS: [f64; 8] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0];
 /// At most this many simulated events per frame; the rest waits for the next frame.
 pub const EVENTS_PER_FRAME: usize = 5_000;
 
+/// Virtual time a chapter's cluster gets to boot (the notebook runner's value).
+const BOOT_MS: u64 = 60_000;
+
 /// Longest real interval one frame may account for (a background tab comes back gently).
 const MAX_FRAME_MS: f64 = 100.0;
 
@@ -43,6 +46,14 @@ impl Driver {
     pub fn restart(&mut self, seed: u64) {
         self.cluster = Cluster::seed_cluster(seed);
         self.target_ms = 0.0;
+    }
+
+    /// A fresh cluster from `seed`, already booted (every ZooKeeper serving), as the headless
+    /// notebook runner starts a chapter: the same cells then print the same output.
+    pub fn restart_booted(&mut self, seed: u64) {
+        self.restart(seed);
+        self.cluster.wait_until_ready(BOOT_MS);
+        self.sync_target();
     }
 
     /// Advances virtual time for `real_ms` of wall-clock time at the current speed.

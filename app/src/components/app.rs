@@ -1,18 +1,22 @@
 //! The page shell: owns the driver (the cluster and its clock) and wires panels to it.
 
+use crate::chapters;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
 use crate::components::host_controls::HostControls;
 use crate::components::legend::Legend;
 use crate::components::terminal::Terminal;
+use crate::components::tutorial::Tutorial;
 use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
+use crate::tutorial_state::{CellRuns, Progress};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Real milliseconds between animation frames.
@@ -34,6 +38,41 @@ pub fn app() -> Html {
     let driver = use_mut_ref(|| Driver::new(1));
     let redraw = use_force_update();
     let shown = use_state(|| MessageKind::ALL.into_iter().collect::<BTreeSet<_>>());
+    let progress = use_mut_ref(Progress::load);
+    // The chapter and step last open (from local storage), if that chapter still exists.
+    let (saved_chapter, saved_step) = {
+        let p = progress.borrow();
+        p.position
+            .as_ref()
+            .and_then(|(id, step)| {
+                (0..chapters::count())
+                    .find(|&i| chapters::id(i) == id)
+                    .map(|i| (Some(i), *step))
+            })
+            .unwrap_or((None, 0))
+    };
+    let chapter = use_state(|| saved_chapter);
+    let step = use_state(|| saved_step);
+    let runs = use_mut_ref(CellRuns::default);
+    let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
+        Some(c) => chapters::load(c, l),
+        None => Err(String::new()),
+    });
+    // Steps per chapter, for the progress shown in the chapter list.
+    let step_counts = use_memo(*lang, |&l| {
+        (0..chapters::count())
+            .map(|i| chapters::load(i, l).map(|n| n.steps.len()).unwrap_or(0))
+            .collect::<Vec<_>>()
+    });
+    // Opening a chapter from storage: give it its own fresh, booted cluster once.
+    {
+        let (driver, notebook) = (driver.clone(), notebook.clone());
+        use_effect_with(*chapter, move |c| {
+            if let (Some(_), Ok(nb)) = (c, notebook.as_ref()) {
+                driver.borrow_mut().restart_booted(nb.seed);
+            }
+        });
+    }
 
     // The clock: each frame advances virtual time within a bounded event budget, then redraws.
     {
@@ -110,6 +149,69 @@ pub fn app() -> Html {
             shown.set(next);
         })
     };
+    let save_position = {
+        let progress = progress.clone();
+        move |c: Option<usize>, s: usize| {
+            let mut p = progress.borrow_mut();
+            p.position = c.map(|c| (chapters::id(c).to_string(), s));
+            p.save();
+        }
+    };
+    let on_chapter = {
+        let (chapter, step, runs, save) = (
+            chapter.clone(),
+            step.clone(),
+            runs.clone(),
+            save_position.clone(),
+        );
+        Callback::from(move |c: Option<usize>| {
+            runs.borrow_mut().clear();
+            chapter.set(c);
+            step.set(0);
+            save(c, 0);
+        })
+    };
+    let on_tutorial_step = {
+        let (chapter, step, save) = (chapter.clone(), step.clone(), save_position.clone());
+        Callback::from(move |s: usize| {
+            step.set(s);
+            save(*chapter, s);
+        })
+    };
+    let on_run_cell = {
+        let (driver, runs, notebook, redraw) = (
+            driver.clone(),
+            runs.clone(),
+            notebook.clone(),
+            redraw.clone(),
+        );
+        Callback::from(move |(s, c): (usize, usize)| {
+            if let Ok(nb) = notebook.as_ref() {
+                let mut d = driver.borrow_mut();
+                runs.borrow_mut().run(d.cluster_mut(), nb, s, c);
+                d.sync_target();
+            }
+            redraw.force_update();
+        })
+    };
+    let on_reset_step = {
+        let (driver, runs, notebook, step, redraw) = (
+            driver.clone(),
+            runs.clone(),
+            notebook.clone(),
+            step.clone(),
+            redraw.clone(),
+        );
+        Callback::from(move |_| {
+            if let Ok(nb) = notebook.as_ref() {
+                let mut d = driver.borrow_mut();
+                d.restart_booted(nb.seed);
+                runs.borrow_mut().replay_before(d.cluster_mut(), nb, *step);
+                d.sync_target();
+            }
+            redraw.force_update();
+        })
+    };
     let toggle_lang = {
         let lang = lang.clone();
         Callback::from(move |_| lang.set(lang.other()))
@@ -126,6 +228,28 @@ pub fn app() -> Html {
         .rev()
         .cloned()
         .collect();
+    // Goals of the open step, checked against the live cluster every frame: they turn green
+    // however the state was reached (cell, terminal or buttons).
+    let (goals, outputs) = match (notebook.as_ref(), *chapter) {
+        (Ok(nb), Some(c)) => {
+            let s = (*step).min(nb.steps.len().saturating_sub(1));
+            let goals: Vec<bool> = nb.steps[s]
+                .goals()
+                .map(|g| g.check.holds(d.cluster()))
+                .collect();
+            if !goals.is_empty()
+                && goals.iter().all(|g| *g)
+                && progress.borrow_mut().complete(chapters::id(c), s)
+            {
+                progress.borrow().save();
+            }
+            (goals, runs.borrow().outputs_of(nb, s))
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
+        .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
+        .collect();
     html! {
         <div class="page">
             <header class="topbar">
@@ -141,19 +265,24 @@ pub fn app() -> Html {
                 </button>
             </header>
             <main class="layout">
+                <section class="panel tut">
+                    <Tutorial lang={l} chapter={*chapter} notebook={Rc::clone(&notebook)} step={*step}
+                        {outputs} {goals} progress={chapter_progress} {on_chapter} on_step={on_tutorial_step}
+                        on_run={on_run_cell} {on_reset_step} />
+                </section>
                 <section class="panel view" aria-label={ text(l, Label::ClusterView) }>
                     <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} />
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
-                </section>
-                <section class="panel side">
                     <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action} />
                 </section>
-                <section class="panel term">
-                    <Terminal lang={l} {on_run} />
-                </section>
-                <section class="panel log">
-                    <EventLog lang={l} {events} />
-                </section>
+                <div class="bottom">
+                    <section class="panel term">
+                        <Terminal lang={l} {on_run} />
+                    </section>
+                    <section class="panel log">
+                        <EventLog lang={l} {events} />
+                    </section>
+                </div>
             </main>
         </div>
     }

@@ -17,6 +17,7 @@
 pub mod expect;
 pub mod goal;
 pub mod parse;
+pub mod render;
 pub mod run;
 
 pub use goal::Goal;
