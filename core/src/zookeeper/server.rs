@@ -159,7 +159,6 @@ pub struct ZkServer {
     next_session: u64,
     touched: BTreeSet<u64>,
     triggers: Vec<Trigger>,
-    host_names: Vec<(HostId, String)>,
 }
 
 /// Read-only view of a server for snapshots and invariant checks.
@@ -210,13 +209,7 @@ impl ZkServer {
             next_session: 0,
             touched: BTreeSet::new(),
             triggers: Vec::new(),
-            host_names: Vec::new(),
         }
-    }
-
-    /// Names of hosts, for events that mention another host (client connections).
-    pub fn set_host_names(&mut self, names: Vec<(HostId, String)>) {
-        self.host_names = names;
     }
 
     // ---------- getters ----------
@@ -294,14 +287,6 @@ impl ZkServer {
 
     fn sid_of(&self, host: HostId) -> Option<u64> {
         self.peers.iter().find(|p| p.1 == host).map(|p| p.0)
-    }
-
-    fn name_of(&self, host: HostId) -> String {
-        self.host_names
-            .iter()
-            .find(|(h, _)| *h == host)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| format!("host{host}"))
     }
 
     fn my_vote(&self) -> Vote {
@@ -1125,8 +1110,8 @@ impl ZkServer {
                 timeout_ms,
                 last_zxid,
             } => {
-                if let Some(old) = self.clients.remove(&from) {
-                    let _ = old;
+                // A new connection from the same client replaces its old one.
+                if self.clients.remove(&from).is_some() {
                     self.watches.remove_client(from);
                 }
                 if last_zxid > self.tree.last_zxid() {
@@ -1182,7 +1167,6 @@ impl ZkServer {
                         }),
                     );
                 }
-                let _ = self.name_of(from);
             }
             ZkMessage::Request { conn, xid, op } => {
                 let Some(c) = self.clients.get(&from).copied() else {
