@@ -16,6 +16,7 @@ pub mod compose;
 pub mod config;
 pub mod kafka;
 pub mod notebook;
+pub mod scenario;
 pub mod sim;
 pub mod snapshot;
 pub mod zookeeper;
