@@ -8,3 +8,4 @@ pub mod host_controls;
 pub mod legend;
 pub mod terminal;
 pub mod tutorial;
+pub mod zk_browser;

@@ -89,6 +89,10 @@ pub enum Label {
     Previous,
     Next,
     ResetStep,
+    ZkTree,
+    ReadFrom,
+    ServerDown,
+    PickZnode,
 }
 
 pub fn text(lang: Lang, label: Label) -> &'static str {
@@ -202,6 +206,14 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, Next) => "다음",
         (Lang::En, ResetStep) => "Reset this step",
         (Lang::Ko, ResetStep) => "이 단계 다시 하기",
+        (Lang::En, ZkTree) => "ZooKeeper tree",
+        (Lang::Ko, ZkTree) => "주키퍼 트리",
+        (Lang::En, ReadFrom) => "as seen by",
+        (Lang::Ko, ReadFrom) => "읽는 서버",
+        (Lang::En, ServerDown) => "This server is not running: it serves nothing.",
+        (Lang::Ko, ServerDown) => "이 서버는 실행 중이 아니어서 아무것도 보여줄 수 없습니다.",
+        (Lang::En, PickZnode) => "Pick a znode to see its data and stat.",
+        (Lang::Ko, PickZnode) => "znode를 고르면 데이터와 stat이 보입니다.",
     }
 }
 

@@ -8,6 +8,7 @@ use crate::components::host_controls::HostControls;
 use crate::components::legend::Legend;
 use crate::components::terminal::Terminal;
 use crate::components::tutorial::Tutorial;
+use crate::components::zk_browser::ZkBrowser;
 use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
@@ -54,6 +55,8 @@ pub fn app() -> Html {
     let chapter = use_state(|| saved_chapter);
     let step = use_state(|| saved_step);
     let runs = use_mut_ref(CellRuns::default);
+    let tree_tab = use_state(|| false);
+    let zk_server = use_state(|| "zookeeper1".to_string());
     let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
         Some(c) => chapters::load(c, l),
         None => Err(String::new()),
@@ -280,7 +283,23 @@ pub fn app() -> Html {
                         <Terminal lang={l} {on_run} />
                     </section>
                     <section class="panel log">
-                        <EventLog lang={l} {events} />
+                        <div class="tabs" role="tablist">
+                            <button id="tab-events" role="tab" aria-selected={(!*tree_tab).to_string()}
+                                class={classes!((!*tree_tab).then_some("active"))}
+                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(false)) } }>
+                                { text(l, Label::EventLog) }</button>
+                            <button id="tab-zk-tree" role="tab" aria-selected={tree_tab.to_string()}
+                                class={classes!(tree_tab.then_some("active"))}
+                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(true)) } }>
+                                { text(l, Label::ZkTree) }</button>
+                        </div>
+                        if *tree_tab {
+                            <ZkBrowser lang={l} servers={snapshot.zookeepers.iter().map(|z| z.name.clone()).collect::<Vec<_>>()}
+                                server={(*zk_server).clone()} znodes={d.cluster().znodes(&zk_server)}
+                                on_server={ { let z = zk_server.clone(); Callback::from(move |s: String| z.set(s)) } } />
+                        } else {
+                            <EventLog lang={l} {events} />
+                        }
                     </section>
                 </div>
             </main>
