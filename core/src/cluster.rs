@@ -17,6 +17,10 @@ use crate::zookeeper::server::{ServerConfig, ServerStatus, ZkServer};
 use crate::zookeeper::tree::Stat;
 use serde::{Deserialize, Serialize};
 
+/// Time from `docker compose start` to a ZooKeeper server running (JVM start), plus jitter.
+const JVM_START_MS: u64 = 800;
+const JVM_START_JITTER_MS: u64 = 700;
+
 /// A virtual cluster built from a [`ClusterConfig`] and a seed.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -220,14 +224,14 @@ impl Cluster {
                 self.sim.stop(h, true);
             }
             HostAction::Start => {
-                self.sim.start(h);
+                self.boot(h);
             }
             HostAction::Restart => {
                 if self.sim.host(h).state == RunState::Paused {
                     self.sim.unpause(h);
                 }
                 self.sim.stop(h, false);
-                self.sim.start(h);
+                self.boot(h);
             }
             HostAction::Pause => {
                 if !self.sim.pause(h) {
@@ -241,6 +245,20 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// Starts a stopped container; a ZooKeeper JVM needs a moment before it runs (it refuses
+    /// connections meanwhile), a broker (status only for now) is up at once.
+    fn boot(&mut self, h: HostId) {
+        if !matches!(self.sim.host(h).state, RunState::Stopped | RunState::Killed) {
+            return;
+        }
+        let delay = if self.zk_hosts.contains(&h) {
+            JVM_START_MS + self.sim.random_below(JVM_START_JITTER_MS)
+        } else {
+            0
+        };
+        self.sim.start_at(h, self.sim.now() + delay);
     }
 
     // ---------- network ----------
