@@ -93,6 +93,9 @@ pub enum Label {
     ReadFrom,
     ServerDown,
     PickZnode,
+    Share,
+    ShareHint,
+    BadLink,
 }
 
 pub fn text(lang: Lang, label: Label) -> &'static str {
@@ -212,6 +215,12 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, ReadFrom) => "읽는 서버",
         (Lang::En, ServerDown) => "This server is not running: it serves nothing.",
         (Lang::Ko, ServerDown) => "이 서버는 실행 중이 아니어서 아무것도 보여줄 수 없습니다.",
+        (Lang::En, Share) => "Share",
+        (Lang::Ko, Share) => "공유",
+        (Lang::En, ShareHint) => "This link opens exactly this situation (seed, commands, chapter, step, language):",
+        (Lang::Ko, ShareHint) => "이 링크는 지금 이 상황(시드, 실행한 명령, 챕터, 단계, 언어)을 그대로 엽니다:",
+        (Lang::En, BadLink) => "This share link cannot be opened; the default cluster is shown instead:",
+        (Lang::Ko, BadLink) => "공유 링크를 열 수 없어 기본 클러스터를 보여 줍니다:",
         (Lang::En, PickZnode) => "Pick a znode to see its data and stat.",
         (Lang::Ko, PickZnode) => "znode를 고르면 데이터와 stat이 보입니다.",
     }

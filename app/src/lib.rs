@@ -5,6 +5,7 @@ pub mod components;
 pub mod driver;
 pub mod i18n;
 pub mod message_kind;
+pub mod share;
 pub mod tutorial_state;
 
 pub use components::app::App;

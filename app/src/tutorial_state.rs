@@ -2,9 +2,8 @@
 //! which steps the student completed (kept in the browser's local storage).
 
 use crate::components::tutorial::CellRun;
-use kafka_playground_core::notebook::run::cell_output;
+use crate::driver::Driver;
 use kafka_playground_core::notebook::Notebook;
-use kafka_playground_core::Cluster;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +20,7 @@ impl CellRuns {
 
     /// Runs cell `cell` of step `step`, first running every earlier cell of the chapter that has
     /// not run yet (a student may jump ahead; the cluster must be where the text assumes).
-    pub fn run(&mut self, cluster: &mut Cluster, nb: &Notebook, step: usize, cell: usize) {
+    pub fn run(&mut self, driver: &mut Driver, nb: &Notebook, step: usize, cell: usize) {
         for (s, st) in nb.steps.iter().enumerate().take(step + 1) {
             for (c, source) in st.cells().enumerate() {
                 if s == step && c > cell {
@@ -31,7 +30,7 @@ impl CellRuns {
                 if self.outputs.contains_key(&(s, c)) && (s, c) != (step, cell) {
                     continue;
                 }
-                let (output, exit_code) = cell_output(cluster, source);
+                let (output, exit_code) = driver.run_cell(source);
                 self.outputs.insert((s, c), CellRun { output, exit_code });
             }
         }
@@ -39,7 +38,7 @@ impl CellRuns {
 
     /// Replays every cell before `step` without keeping their outputs for display of `step`
     /// (used by "reset this step" on a fresh cluster).
-    pub fn replay_before(&mut self, cluster: &mut Cluster, nb: &Notebook, step: usize) {
+    pub fn replay_before(&mut self, driver: &mut Driver, nb: &Notebook, step: usize) {
         self.clear();
         if step > 0 {
             if let Some(last) = nb.steps[..step]
@@ -47,7 +46,7 @@ impl CellRuns {
                 .rposition(|s| s.cells().next().is_some())
             {
                 let n = nb.steps[last].cells().count();
-                self.run(cluster, nb, last, n - 1);
+                self.run(driver, nb, last, n - 1);
             }
         }
     }
@@ -113,10 +112,10 @@ mod tests {
     #[test]
     fn running_a_later_cell_runs_the_earlier_ones_first() {
         let nb = parse_notebook(NB).unwrap();
-        let mut c = Cluster::seed_cluster(1);
-        c.wait_until_ready(60_000);
+        let mut d = Driver::new(1);
+        d.restart_booted(1);
         let mut runs = CellRuns::default();
-        runs.run(&mut c, &nb, 1, 1);
+        runs.run(&mut d, &nb, 1, 1);
         assert!(runs.outputs_of(&nb, 0)[0]
             .as_ref()
             .unwrap()
@@ -134,12 +133,12 @@ mod tests {
     #[test]
     fn replay_before_a_step_rebuilds_the_state_without_that_step() {
         let nb = parse_notebook(NB).unwrap();
-        let mut c = Cluster::seed_cluster(1);
-        c.wait_until_ready(60_000);
+        let mut d = Driver::new(1);
+        d.restart_booted(1);
         let mut runs = CellRuns::default();
-        runs.replay_before(&mut c, &nb, 1);
+        runs.replay_before(&mut d, &nb, 1);
         assert_eq!(runs.outputs_of(&nb, 1), vec![None, None]);
-        let out = c.run_command("zookeeper-shell zookeeper1:2181 ls /", None);
+        let out = d.run_command("zookeeper-shell zookeeper1:2181 ls /");
         assert!(out.stdout.contains("[a, zookeeper]"), "{out:?}");
     }
 

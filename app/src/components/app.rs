@@ -12,6 +12,7 @@ use crate::components::zk_browser::ZkBrowser;
 use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
+use crate::share::{self, ShareState};
 use crate::tutorial_state::{CellRuns, Progress};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cli::CommandOutput;
@@ -67,12 +68,50 @@ pub fn app() -> Html {
             .map(|i| chapters::load(i, l).map(|n| n.steps.len()).unwrap_or(0))
             .collect::<Vec<_>>()
     });
-    // Opening a chapter from storage: give it its own fresh, booted cluster once.
+    let notice = use_state(|| None::<String>);
+    let share_link = use_state(|| None::<String>);
+    // Start-up: a share link in the URL rebuilds the shared situation; otherwise the chapter
+    // last open gets its own fresh, booted cluster, as the headless runner gives it.
     {
-        let (driver, notebook) = (driver.clone(), notebook.clone());
-        use_effect_with(*chapter, move |c| {
-            if let (Some(_), Ok(nb)) = (c, notebook.as_ref()) {
-                driver.borrow_mut().restart_booted(nb.seed);
+        let (driver, lang, chapter, step, notice) = (
+            driver.clone(),
+            lang.clone(),
+            chapter.clone(),
+            step.clone(),
+            notice.clone(),
+        );
+        use_effect_with((), move |_| {
+            let fragment = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            match share::decode(&fragment) {
+                Ok(Some(state)) => {
+                    let l = if state.lang == "ko" {
+                        Lang::Ko
+                    } else {
+                        Lang::En
+                    };
+                    let c = state
+                        .chapter
+                        .as_ref()
+                        .and_then(|id| (0..chapters::count()).find(|&i| chapters::id(i) == id));
+                    lang.set(l);
+                    chapter.set(c);
+                    step.set(state.step);
+                    driver.borrow_mut().replay(
+                        state.seed,
+                        state.booted,
+                        &state.journal,
+                        state.now_ms,
+                    );
+                    driver.borrow_mut().running = false;
+                }
+                Ok(None) => {
+                    if let Some(nb) = (*chapter).and_then(|c| chapters::load(c, *lang).ok()) {
+                        driver.borrow_mut().restart_booted(nb.seed);
+                    }
+                }
+                Err(e) => notice.set(Some(e)),
             }
         });
     }
@@ -126,18 +165,19 @@ pub fn app() -> Html {
     let on_action = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         Callback::from(move |(host, action): (String, HostAction)| {
-            // Errors (e.g. starting a running host) leave the cluster as it was; buttons are
-            // disabled where an action makes no sense, so there is nothing to report here.
-            let _ = driver.borrow_mut().cluster_mut().host_action(&host, action);
+            // The button runs the docker command it stands for, so it is journaled (share links)
+            // like a typed one. Buttons are disabled where the action makes no sense.
+            let verb = format!("{action:?}").to_lowercase();
+            driver
+                .borrow_mut()
+                .run_command(&format!("docker compose {verb} {host}"));
             redraw.force_update();
         })
     };
     let on_run = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         Callback::from(move |line: String| -> CommandOutput {
-            let mut d = driver.borrow_mut();
-            let out = d.cluster_mut().run_command(&line, None);
-            d.sync_target();
+            let out = driver.borrow_mut().run_command(&line);
             redraw.force_update();
             out
         })
@@ -190,9 +230,7 @@ pub fn app() -> Html {
         );
         Callback::from(move |(s, c): (usize, usize)| {
             if let Ok(nb) = notebook.as_ref() {
-                let mut d = driver.borrow_mut();
-                runs.borrow_mut().run(d.cluster_mut(), nb, s, c);
-                d.sync_target();
+                runs.borrow_mut().run(&mut driver.borrow_mut(), nb, s, c);
             }
             redraw.force_update();
         })
@@ -209,10 +247,46 @@ pub fn app() -> Html {
             if let Ok(nb) = notebook.as_ref() {
                 let mut d = driver.borrow_mut();
                 d.restart_booted(nb.seed);
-                runs.borrow_mut().replay_before(d.cluster_mut(), nb, *step);
-                d.sync_target();
+                runs.borrow_mut().replay_before(&mut d, nb, *step);
             }
             redraw.force_update();
+        })
+    };
+    let on_share = {
+        let (driver, lang, chapter, step, share_link) = (
+            driver.clone(),
+            lang.clone(),
+            chapter.clone(),
+            step.clone(),
+            share_link.clone(),
+        );
+        Callback::from(move |_| {
+            let d = driver.borrow();
+            let state = ShareState {
+                v: 1,
+                seed: d.cluster().seed(),
+                booted: d.booted(),
+                lang: lang.tag().to_string(),
+                chapter: (*chapter).map(|c| chapters::id(c).to_string()),
+                step: *step,
+                journal: d.journal().to_vec(),
+                now_ms: d.cluster().now_ms(),
+            };
+            let fragment = share::encode(&state);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let base = window.location().href().unwrap_or_default();
+            let base = base.split('#').next().unwrap_or_default().to_string();
+            // Put the link in the address bar too, without reloading.
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&fragment),
+                );
+            }
+            share_link.set(Some(format!("{base}{fragment}")));
         })
     };
     let toggle_lang = {
@@ -262,11 +336,28 @@ pub fn app() -> Html {
                 </div>
                 <Controls lang={l} running={d.running} speed={d.speed} seed={snapshot.seed} now_ms={snapshot.now_ms}
                     {on_toggle} {on_step} {on_speed} {on_restart} />
+                <button id="share" class="share" onclick={on_share}>{ text(l, Label::Share) }</button>
                 <button id="lang-switch" class="lang-switch" onclick={toggle_lang}
                     aria-label={ text(l, Label::SwitchLanguage) }>
                     { text(l, Label::SwitchLanguage) }
                 </button>
             </header>
+            if let Some(msg) = (*notice).clone() {
+                <div class="notice" role="alert">
+                    <span>{ format!("{} {msg}", text(l, Label::BadLink)) }</span>
+                    <button onclick={ { let n = notice.clone(); Callback::from(move |_| n.set(None)) } }>{ "×" }</button>
+                </div>
+            }
+            if let Some(link) = (*share_link).clone() {
+                <div class="share-box" role="dialog" aria-label={ text(l, Label::Share) }>
+                    <label>{ text(l, Label::ShareHint) }
+                        <input id="share-link" readonly=true value={link} onfocus={Callback::from(|e: FocusEvent| {
+                            e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
+                        })} />
+                    </label>
+                    <button onclick={ { let s = share_link.clone(); Callback::from(move |_| s.set(None)) } }>{ "×" }</button>
+                </div>
+            }
             <main class="layout">
                 <section class="panel tut">
                     <Tutorial lang={l} chapter={*chapter} notebook={Rc::clone(&notebook)} step={*step}
