@@ -667,6 +667,51 @@ mod tests {
     }
 
     #[test]
+    fn proposals_show_up_in_flight_for_animation() {
+        let mut c = Cluster::seed_cluster(3);
+        assert!(c.wait_until_ready(10_000));
+        let cl = c.open_zk_client("zookeeper1:2181", 18_000, None).unwrap();
+        let xid = c
+            .zk_submit(
+                cl,
+                Op::Create {
+                    path: "/x".into(),
+                    data: None,
+                    ephemeral: false,
+                    sequential: false,
+                },
+            )
+            .unwrap();
+        let mut seen = false;
+        for _ in 0..500 {
+            c.step();
+            seen |= c
+                .in_flight()
+                .iter()
+                .any(|m| m.channel == "quorum" && m.label.starts_with("PROPOSAL 0x1"));
+            if c.zk_take_result(cl, xid).is_some() {
+                break;
+            }
+        }
+        assert!(seen);
+        let kinds: Vec<&str> = c
+            .events()
+            .iter()
+            .map(|e| match e.kind {
+                EventKind::ProposalCommitted { .. } => "commit",
+                EventKind::SessionCreated { .. } => "session",
+                _ => "",
+            })
+            .filter(|k| !k.is_empty())
+            .collect();
+        assert_eq!(kinds, ["commit", "session", "commit"]);
+        assert!(c
+            .events()
+            .iter()
+            .all(|e| !e.text("ko").is_empty() && !e.text("en").is_empty()));
+    }
+
+    #[test]
     fn a_fresh_ensemble_elects_one_leader_of_epoch_one() {
         for seed in 0..20 {
             let mut c = Cluster::seed_cluster(seed);

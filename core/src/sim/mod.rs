@@ -96,6 +96,8 @@ pub struct InFlight {
     pub to: String,
     pub sent_ms: u64,
     pub deliver_ms: u64,
+    /// `election`, `quorum`, `client` or `tcp` (see `Message::channel`).
+    pub channel: String,
     pub label: String,
 }
 
@@ -463,6 +465,7 @@ impl Simulator {
                     to: self.hosts[*to].name.clone(),
                     sent_ms: *sent_ms,
                     deliver_ms: s.at,
+                    channel: msg.channel().to_string(),
                     label: msg.label(),
                 }),
                 _ => None,

@@ -26,6 +26,17 @@ impl Message {
         matches!(self, Message::Zk(ZkMessage::ConnectRequest { .. }))
     }
 
+    /// Which connection it travels on, for colouring: `election` (3888), `quorum` (2888),
+    /// `client` (the client port), `tcp` (a refused connection).
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Message::Zk(ZkMessage::Notification(_)) => "election",
+            Message::Zk(ZkMessage::Quorum { .. }) => "quorum",
+            Message::Zk(_) => "client",
+            Message::Refused => "tcp",
+        }
+    }
+
     /// Short label for the in-flight list, e.g. `PROPOSAL 0x100000001`.
     pub fn label(&self) -> String {
         match self {
