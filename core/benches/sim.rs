@@ -1,7 +1,7 @@
 //! `cargo bench -p kafka-playground-core --bench sim`: simulated events per second and memory
 //! for the standard workload (three ZooKeepers, eight clients writing). Not a test: it prints.
 
-use kafka_playground_core::bench::standard_workload;
+use kafka_playground_core::bench::{standard_workload, standard_workload_keep};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -54,7 +54,7 @@ fn main() {
         let base = LIVE.load(Ordering::Relaxed);
         let t = Instant::now();
         let cpu0 = cpu_seconds();
-        let s = standard_workload(seed, secs * 1000);
+        let (s, cluster) = standard_workload_keep(seed, secs * 1000);
         let el = t.elapsed().as_secs_f64();
         if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
             println!(
@@ -64,6 +64,7 @@ fn main() {
             );
         }
         let peak = PEAK.load(Ordering::Relaxed) - base;
+        drop(cluster);
         println!(
             "seed {seed}: {} events, {} acknowledged writes, {secs} s virtual in {:.3} s wall: {:.2} M events/s, {:.0} writes/s, peak heap {:.1} MiB, max queue {}",
             s.events,

@@ -20,6 +20,12 @@ pub struct WorkloadStats {
 /// Three ZooKeepers and `clients` clients, each writing one znode after another (creates,
 /// then sets), for `virtual_ms` of virtual time after the election.
 pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
+    standard_workload_keep(seed, virtual_ms).0
+}
+
+/// [`standard_workload`], also returning the cluster (so a benchmark can time the run without
+/// the teardown).
+pub fn standard_workload_keep(seed: u64, virtual_ms: u64) -> (WorkloadStats, Cluster) {
     const CLIENTS: usize = 8;
     let mut c = Cluster::seed_cluster(seed);
     c.set_record_events(false);
@@ -82,11 +88,12 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
     let znodes = c
         .zk_server("zookeeper1")
         .map_or(0, |s| s.tree().node_count());
-    WorkloadStats {
+    let stats = WorkloadStats {
         events: c.simulator().processed() - start_events,
         writes,
         virtual_ms,
         max_queue,
         znodes,
-    }
+    };
+    (stats, c)
 }

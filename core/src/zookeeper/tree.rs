@@ -182,6 +182,10 @@ impl DataTree {
     }
 
     fn stat_of(&self, n: &Znode) -> Stat {
+        Self::stat_of_node(n)
+    }
+
+    fn stat_of_node(n: &Znode) -> Stat {
         let mut s = n.stat;
         s.num_children = n.children.len() as i32;
         s.data_length = n.data.as_ref().map_or(0, |d| d.len() as i32);
@@ -362,8 +366,7 @@ impl DataTree {
                 n.stat.version += 1;
                 n.stat.mzxid = txn.zxid;
                 n.stat.mtime = txn.time_ms;
-                let n = self.nodes.get(path).expect("exists");
-                let s = self.stat_of(n);
+                let s = Self::stat_of_node(n);
                 if let Some(t) = triggers.as_mut() {
                     t.push(Trigger {
                         path: path.clone(),
