@@ -96,6 +96,8 @@ pub enum Label {
     Share,
     ShareHint,
     BadLink,
+    Presenter,
+    Shortcuts,
 }
 
 pub fn text(lang: Lang, label: Label) -> &'static str {
@@ -215,6 +217,10 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, ReadFrom) => "읽는 서버",
         (Lang::En, ServerDown) => "This server is not running: it serves nothing.",
         (Lang::Ko, ServerDown) => "이 서버는 실행 중이 아니어서 아무것도 보여줄 수 없습니다.",
+        (Lang::En, Presenter) => "Presenter",
+        (Lang::Ko, Presenter) => "발표자 모드",
+        (Lang::En, Shortcuts) => "Keyboard shortcuts",
+        (Lang::Ko, Shortcuts) => "키보드 단축키",
         (Lang::En, Share) => "Share",
         (Lang::Ko, Share) => "공유",
         (Lang::En, ShareHint) => "This link opens exactly this situation (seed, commands, chapter, step, language):",

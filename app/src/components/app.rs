@@ -13,12 +13,15 @@ use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
 use crate::share::{self, ShareState};
+use crate::shortcuts::{next_speed, shortcut_for, Shortcut, HELP};
 use crate::tutorial_state::{CellRuns, Progress};
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Real milliseconds between animation frames.
@@ -289,6 +292,54 @@ pub fn app() -> Html {
             share_link.set(Some(format!("{base}{fragment}")));
         })
     };
+    let presenter = use_state(|| false);
+    let help = use_state(|| false);
+    // Presenter mode scales the root font, so every rem-sized part grows with it.
+    use_effect_with(*presenter, |on| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("presenter", *on);
+        }
+    });
+    // One document-wide key listener, calling whatever handler the latest render left here.
+    let key_handler = use_mut_ref(Callback::<Shortcut>::noop);
+    {
+        let key_handler = key_handler.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.map(|doc| {
+                EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        // Typing in the terminal, a select or a field is never a shortcut; on a
+                        // focused button, Space and Enter keep their native meaning (press it).
+                        let tag = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .map(|el| el.tag_name())
+                            .unwrap_or_default();
+                        let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                            || (tag == "BUTTON" && matches!(e.key().as_str(), " " | "Enter"));
+                        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                            return;
+                        }
+                        if let Some(sc) = shortcut_for(&e.key()) {
+                            e.prevent_default();
+                            key_handler.borrow().emit(sc);
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
     let toggle_lang = {
         let lang = lang.clone();
         Callback::from(move |_| lang.set(lang.other()))
@@ -324,11 +375,55 @@ pub fn app() -> Html {
         }
         _ => (Vec::new(), Vec::new()),
     };
+    // The shortcuts act on this render's state.
+    *key_handler.borrow_mut() = {
+        let (driver, redraw, presenter, help, on_tutorial_step, on_run_cell) = (
+            driver.clone(),
+            redraw.clone(),
+            presenter.clone(),
+            help.clone(),
+            on_tutorial_step.clone(),
+            on_run_cell.clone(),
+        );
+        let steps = match notebook.as_ref() {
+            Ok(nb) if chapter.is_some() => nb.steps.len(),
+            _ => 0,
+        };
+        let current = (*step).min(steps.saturating_sub(1));
+        let next_cell = outputs
+            .iter()
+            .position(Option::is_none)
+            .or(if outputs.is_empty() { None } else { Some(0) });
+        Callback::from(move |sc: Shortcut| {
+            match sc {
+                Shortcut::NextStep if current + 1 < steps => on_tutorial_step.emit(current + 1),
+                Shortcut::PreviousStep if current > 0 => on_tutorial_step.emit(current - 1),
+                Shortcut::RunCell => {
+                    if let Some(c) = next_cell.filter(|_| steps > 0) {
+                        on_run_cell.emit((current, c));
+                    }
+                }
+                Shortcut::TogglePlay => {
+                    let mut d = driver.borrow_mut();
+                    d.running = !d.running;
+                }
+                Shortcut::SingleStep => driver.borrow_mut().single_step(),
+                Shortcut::Faster | Shortcut::Slower => {
+                    let mut d = driver.borrow_mut();
+                    d.speed = next_speed(d.speed, sc == Shortcut::Faster);
+                }
+                Shortcut::Presenter => presenter.set(!*presenter),
+                Shortcut::Help => help.set(!*help),
+                _ => {}
+            }
+            redraw.force_update();
+        })
+    };
     let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
         .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
         .collect();
     html! {
-        <div class="page">
+        <div class={classes!("page", presenter.then_some("presenter"))}>
             <header class="topbar">
                 <div class="brand">
                     <h1>{ text(l, Label::Title) }</h1>
@@ -336,12 +431,26 @@ pub fn app() -> Html {
                 </div>
                 <Controls lang={l} running={d.running} speed={d.speed} seed={snapshot.seed} now_ms={snapshot.now_ms}
                     {on_toggle} {on_step} {on_speed} {on_restart} />
+                <button id="presenter" class="share" aria-pressed={presenter.to_string()}
+                    onclick={ { let p = presenter.clone(); Callback::from(move |_| p.set(!*p)) } }>
+                    { text(l, Label::Presenter) }</button>
                 <button id="share" class="share" onclick={on_share}>{ text(l, Label::Share) }</button>
                 <button id="lang-switch" class="lang-switch" onclick={toggle_lang}
                     aria-label={ text(l, Label::SwitchLanguage) }>
                     { text(l, Label::SwitchLanguage) }
                 </button>
             </header>
+            if *help {
+                <div class="help-box" role="dialog" aria-label={ text(l, Label::Shortcuts) }>
+                    <h2>{ text(l, Label::Shortcuts) }</h2>
+                    <dl>
+                        { for HELP.iter().map(|(keys, en, ko)| html! {
+                            <><dt><kbd>{ *keys }</kbd></dt><dd>{ if l == Lang::Ko { *ko } else { *en } }</dd></>
+                        }) }
+                    </dl>
+                    <button onclick={ { let h = help.clone(); Callback::from(move |_| h.set(false)) } }>{ "×" }</button>
+                </div>
+            }
             if let Some(msg) = (*notice).clone() {
                 <div class="notice" role="alert">
                     <span>{ format!("{} {msg}", text(l, Label::BadLink)) }</span>
