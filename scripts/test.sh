@@ -78,13 +78,13 @@ wasm_tests() {
 
 notebooks() {
   local books=(www/notebooks/*/*.md)
-  cargo run --quiet --release -- notebook "${books[@]}"
+  cargo run --quiet -- notebook "${books[@]}"
 }
 
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy -p kafka-playground-app -p kafka-playground-core --target wasm32-unknown-unknown -- -D warnings
-step native-tests cargo test --workspace
+step native-tests cargo test --workspace --no-fail-fast
 step wasm-tests wasm_tests
 step page-build build_page
 step e2e node --test --test-concurrency=1 tests/e2e/
