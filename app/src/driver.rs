@@ -282,13 +282,15 @@ mod tests {
     fn a_good_compose_file_rebuilds_the_cluster_from_it() {
         let mut d = Driver::new(4);
         let text = kafka_playground_core::compose::SEED_COMPOSE
-            .replace("hostname: kafka3", "hostname: kafka3");
+            .replace("KAFKA_BROKER_ID: 3", "KAFKA_BROKER_ID: 33");
         let warnings = d.apply_compose(&text).unwrap();
         assert!(
             warnings.iter().any(|w| w.contains("kafdrop")),
             "{warnings:?}"
         );
-        assert_eq!(d.cluster().snapshot().hosts.len(), 6);
+        let snap = d.cluster().snapshot();
+        assert_eq!(snap.hosts.len(), 6);
+        assert_eq!(snap.host("kafka3").map(|h| h.id), Some(33));
         assert_eq!(d.compose(), Some(text.as_str()));
         d.reset_compose();
         assert_eq!(d.compose(), None);
