@@ -3,7 +3,6 @@
 
 use crate::chapters;
 use crate::i18n::{text, Label, Lang};
-use kafka_playground_core::notebook::render::prose_html;
 use kafka_playground_core::notebook::{Block, Notebook};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -35,8 +34,10 @@ pub struct TutorialProps {
     pub on_reset_step: Callback<()>,
 }
 
-fn prose(md: &str) -> Html {
-    Html::from_html_unchecked(AttrValue::from(prose_html(md)))
+/// Prose was rendered to HTML at build time by the core's renderer, which turns any raw HTML in
+/// a notebook into text; so this markup is ours, never a notebook's.
+fn prose(html: &str) -> Html {
+    Html::from_html_unchecked(AttrValue::from(html.to_string()))
 }
 
 #[function_component(Tutorial)]
