@@ -89,6 +89,7 @@ fn main() -> ExitCode {
             let mut cluster = Cluster::seed_cluster(seed);
             if !no_wait {
                 cluster.wait_until_ready(60_000);
+                cluster.wait_until_brokers_ready(60_000);
             }
             let out = run_script(&mut cluster, &text, echo);
             let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());

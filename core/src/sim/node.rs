@@ -1,6 +1,9 @@
 //! The sans-IO node contract: a node reacts to a delivered message or a fired timer and only
 //! *records* what it wants done (sends, timers, events) in its [`Ctx`]. The simulator does it.
 
+use crate::broker::admin::{AdminClient, AdminTimer};
+use crate::broker::messages::KafkaMessage;
+use crate::broker::{Broker, BrokerTimer};
 use crate::sim::event::EventKind;
 use crate::zookeeper::client::{ClientTimer, ZkClient};
 use crate::zookeeper::messages::ZkMessage;
@@ -16,6 +19,8 @@ pub type HostId = usize;
 #[derive(Clone, Debug)]
 pub enum Message {
     Zk(ZkMessage),
+    /// Kafka requests and responses (brokers, controller, clients).
+    Kafka(KafkaMessage),
     /// Synthesised by the simulator: the target host is down, a connection attempt was refused.
     Refused,
 }
@@ -23,13 +28,18 @@ pub enum Message {
 impl Message {
     /// Whether this message opens a TCP connection (so a down target answers "refused").
     pub fn opens_connection(&self) -> bool {
-        matches!(self, Message::Zk(ZkMessage::ConnectRequest { .. }))
+        match self {
+            Message::Zk(m) => matches!(m, ZkMessage::ConnectRequest { .. }),
+            Message::Kafka(m) => m.opens_connection(),
+            Message::Refused => false,
+        }
     }
 
     /// Short label for the in-flight list, e.g. `PROPOSAL 0x100000001`.
     pub fn label(&self) -> String {
         match self {
             Message::Zk(m) => m.label(),
+            Message::Kafka(m) => m.label(),
             Message::Refused => "RST".to_string(),
         }
     }
@@ -40,6 +50,8 @@ impl Message {
 pub enum Timer {
     ZkServer(ServerTimer),
     ZkClient(ClientTimer),
+    Broker(BrokerTimer),
+    Admin(AdminTimer),
 }
 
 /// What a handler asked for; drained by the simulator after each call.
@@ -100,6 +112,8 @@ pub trait Node {
 pub enum Process {
     ZkServer(Box<ZkServer>),
     ZkClient(Box<ZkClient>),
+    Broker(Box<Broker>),
+    Admin(Box<AdminClient>),
 }
 
 impl Process {
@@ -107,6 +121,8 @@ impl Process {
         match self {
             Process::ZkServer(s) => s.as_mut(),
             Process::ZkClient(c) => c.as_mut(),
+            Process::Broker(b) => b.as_mut(),
+            Process::Admin(a) => a.as_mut(),
         }
     }
 
@@ -140,6 +156,20 @@ impl Process {
     pub fn as_zk_client(&self) -> Option<&ZkClient> {
         match self {
             Process::ZkClient(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_broker(&self) -> Option<&Broker> {
+        match self {
+            Process::Broker(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_admin(&self) -> Option<&AdminClient> {
+        match self {
+            Process::Admin(a) => Some(a),
             _ => None,
         }
     }
