@@ -9,7 +9,7 @@
 //! Then everything restarts and, within a bounded virtual time, every partition must have a
 //! leader and a full ISR again.
 //!
-//! `BROKER_CAMPAIGN_SEEDS=N` (default 40) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
+//! `BROKER_CAMPAIGN_SEEDS=N` (default 100) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
 //! replays one.
 
 use kafka_playground_core::cluster::HostAction;
@@ -172,7 +172,19 @@ fn run_seed(seed: u64) -> Result<(), String> {
             return Ok(());
         }
         if c.now_ms() > deadline {
-            return Err(format!("not healthy 90 s after healing: {topics:?}"));
+            let tail: Vec<String> = c.events()[c.events().len().saturating_sub(40)..]
+                .iter()
+                .map(|e| format!("{} {}", e.time_ms, e.text("en")))
+                .collect();
+            return Err(format!(
+                "not healthy 90 s after healing: {topics:?}\nbrokers: {:?}\n{}",
+                c.snapshot().brokers,
+                if std::env::var("BROKER_CAMPAIGN_SEED").is_ok() {
+                    tail.join("\n")
+                } else {
+                    String::new()
+                }
+            ));
         }
     }
 }
@@ -187,7 +199,7 @@ fn broker_fault_campaign() {
     let n: u64 = std::env::var("BROKER_CAMPAIGN_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(40);
+        .unwrap_or(100);
     let failures: Vec<String> = (0..n)
         .filter_map(|seed| run_seed(seed).err().map(|e| format!("seed {seed}: {e}")))
         .collect();

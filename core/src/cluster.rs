@@ -722,6 +722,9 @@ impl Cluster {
     /// loaded the cluster.
     pub fn brokers_ready(&self) -> bool {
         let bs = self.running_brokers();
+        if self.broker_hosts.is_empty() {
+            return true;
+        }
         self.controller().is_some()
             && self
                 .broker_hosts

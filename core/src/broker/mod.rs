@@ -99,6 +99,7 @@ enum Pending {
     /// is stored; failure means another controller took over.
     ControllerWrite {
         batch: u64,
+        op: Op,
     },
     TopicCreate {
         corr: u32,
@@ -161,6 +162,8 @@ pub struct Broker {
     creates: Vec<PendingCreate>,
     batches: BTreeMap<u64, Batch>,
     next_batch: u64,
+    /// The ZooKeeper connection was up at the last look (to notice reconnections).
+    zk_was_connected: bool,
 }
 
 impl Broker {
@@ -179,6 +182,7 @@ impl Broker {
             creates: Vec::new(),
             batches: BTreeMap::new(),
             next_batch: 0,
+            zk_was_connected: false,
         }
     }
 
@@ -296,14 +300,30 @@ impl Broker {
             self.start_session(ctx);
             return;
         }
+        let up = zk.state == ClientState::Connected;
         if self.phase == Phase::Starting
-            && zk.state == ClientState::Connected
+            && up
             && self.pending.is_empty()
             && !self.registered
             && self.cluster_id.is_none()
         {
             self.startup_requests(ctx);
         }
+        let connected = self
+            .zk
+            .as_ref()
+            .is_some_and(|z| z.state == ClientState::Connected);
+        if connected && !self.zk_was_connected && self.registered {
+            // Reconnected (same session, maybe another server): the Java client re-sends its
+            // watches (SetWatches) and fires those whose nodes changed meanwhile. Re-arming
+            // and re-reading does the same for the paths Kafka watches.
+            self.check_controller(ctx);
+            if self.active.as_ref().is_some_and(|a| a.loaded) {
+                self.children(ctx, zs::BROKER_IDS, Pending::BrokerIds);
+                self.children(ctx, zs::TOPICS, Pending::TopicChildren);
+            }
+        }
+        self.zk_was_connected = connected;
         loop {
             let Some(zk) = self.zk.as_mut() else {
                 return;
@@ -336,6 +356,7 @@ impl Broker {
         zk.on_start(ctx);
         self.zk = Some(zk);
         self.cluster_id = None;
+        self.zk_was_connected = false;
         self.phase = Phase::Starting;
     }
 
@@ -439,6 +460,14 @@ impl Broker {
                     self.zk_controller = zs::parse_controller(&d).unwrap_or(NO_LEADER);
                     if self.zk_controller != self.id() {
                         self.resign(ctx);
+                    } else if self.active.is_none() {
+                        // /controller names us but we gave up the office (a failed write):
+                        // free it so everyone re-elects.
+                        let op = Op::Delete {
+                            path: zs::CONTROLLER.into(),
+                            version: -1,
+                        };
+                        self.submit(ctx, op, Pending::Ignore);
                     }
                 }
                 _ => self.check_controller(ctx),
@@ -543,7 +572,7 @@ impl Broker {
                 }
                 self.loaded_one(ctx);
             }
-            Pending::ControllerWrite { batch } => {
+            Pending::ControllerWrite { batch, .. } => {
                 if r.is_err() {
                     self.batches.remove(&batch);
                     if self.active.is_some() {
@@ -613,11 +642,15 @@ impl Broker {
                 self.finish_create_topic(corr, client, &name, res, ctx);
             }
             Pending::Ignore => {}
-            Pending::ControllerWrite { batch } => {
-                // Unknown whether it was stored: the controller re-checks its office.
-                self.batches.remove(&batch);
-                self.resign(ctx);
-                self.check_controller(ctx);
+            Pending::ControllerWrite { batch, op } => {
+                // ZooKeeperClient retries after reconnecting, in the same session.
+                if self.active.is_some() {
+                    let again = Pending::ControllerWrite {
+                        batch,
+                        op: op.clone(),
+                    };
+                    self.submit(ctx, op, again);
+                }
             }
         }
         if let Some(a) = self.active.as_mut() {
@@ -730,13 +763,9 @@ impl Broker {
             .copied()
             .filter(|b| !now.contains(b))
             .collect();
-        let new: Vec<BrokerId> = now
-            .iter()
-            .copied()
-            .filter(|b| !a.ctx.live.contains_key(b))
-            .collect();
+        // Every registration is re-read: one with a new epoch (czxid) is a bounced broker.
         let loaded = a.loaded;
-        for id in new {
+        for id in now {
             self.get(ctx, &zs::broker_path(id), false, Pending::BrokerData { id });
         }
         if loaded && !dead.is_empty() {
@@ -760,7 +789,16 @@ impl Broker {
             return;
         }
         let id = info.id;
-        let changes = a.ctx.on_broker_startup(vec![info]);
+        let mut changes = Vec::new();
+        match a.ctx.live.get(&id) {
+            Some(old) if old.epoch == info.epoch => return,
+            // Restarted between two reads of /brokers/ids: it failed, then started
+            // (Kafka's bounced brokers), so its new process learns its replicas.
+            Some(_) => changes.extend(a.ctx.on_broker_failure(&[id])),
+            None => {}
+        }
+        let a = self.active.as_mut().expect("checked above");
+        changes.extend(a.ctx.on_broker_startup(vec![info]));
         // Full metadata to everyone (the newcomer needs all of it), its replicas as followers.
         let live = self.live_ids();
         self.send_update_metadata(ctx, &live, None);
@@ -876,7 +914,10 @@ impl Broker {
         let batch = self.new_batch(multis, touched, true, None);
         for op in ops {
             let why = if matches!(op, Op::Multi(_)) {
-                Pending::ControllerWrite { batch }
+                Pending::ControllerWrite {
+                    batch,
+                    op: op.clone(),
+                }
             } else {
                 Pending::Ignore
             };
@@ -1203,7 +1244,11 @@ impl Broker {
             },
         ]);
         let batch = self.new_batch(1, vec![ch.key.clone()], false, Some((leader, ch.key)));
-        self.submit(ctx, op, Pending::ControllerWrite { batch });
+        let why = Pending::ControllerWrite {
+            batch,
+            op: op.clone(),
+        };
+        self.submit(ctx, op, why);
     }
 
     fn send_alter_isrs(&mut self, ctx: &mut Ctx) {
