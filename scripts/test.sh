@@ -24,7 +24,8 @@ passed=0
 failed=0
 failed_steps=()
 
-# Adds the counts a step's output reports (cargo's "test result:" lines or node's "# pass/# fail");
+# Adds the counts a step's output reports (cargo's "test result:" lines, node's "# pass/# fail",
+# or the notebook runner's "notebooks: N passed, M failed");
 # a step that reports none counts as one check. A failing command always counts at least one failure.
 count_step() {
   local name="$1" status="$2" log="$3" p f
@@ -33,6 +34,11 @@ count_step() {
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
     f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  fi
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    p=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
+    f=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
+    p=${p:-0} f=${f:-0}
   fi
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     if [ "$status" -eq 0 ]; then p=1; else f=1; fi
@@ -72,13 +78,13 @@ wasm_tests() {
 
 notebooks() {
   local books=(www/notebooks/*/*.md)
-  cargo run --quiet --release -- notebook "${books[@]}"
+  cargo run --quiet -- notebook "${books[@]}"
 }
 
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy -p kafka-playground-app -p kafka-playground-core --target wasm32-unknown-unknown -- -D warnings
-step native-tests cargo test --workspace
+step native-tests cargo test --workspace --no-fail-fast
 step wasm-tests wasm_tests
 step page-build build_page
 step e2e node --test --test-concurrency=1 tests/e2e/

@@ -48,11 +48,19 @@ enum Command {
         #[arg(long)]
         no_brokers: bool,
     },
+    /// Run tutorial notebooks headlessly: every cell against a fresh seeded cluster, checking
+    /// expected outputs and goals; failures are printed as FILE:LINE.
+    Notebook {
+        /// Notebook files (Markdown), e.g. www/notebooks/*/*.md.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Notebook { files } => run_notebooks(&files),
         Command::Snapshot { seed, at_ms } => {
             let mut cluster = Cluster::seed_cluster(seed);
             cluster.run_until(at_ms);
@@ -121,5 +129,46 @@ fn main() -> ExitCode {
             }
             ExitCode::from(out.exit_code.clamp(0, 255) as u8)
         }
+    }
+}
+
+/// `kafka-playground notebook FILE…`: one line per notebook, each failure as FILE:LINE, and a
+/// closing `notebooks: N passed, M failed` (checks: cells, expected outputs, goals).
+fn run_notebooks(files: &[String]) -> ExitCode {
+    let (mut passed, mut failed) = (0, 0);
+    for file in files {
+        let report = match std::fs::read_to_string(file) {
+            Ok(text) => kafka_playground_core::notebook::run_notebook(&text),
+            Err(e) => kafka_playground_core::notebook::NotebookReport {
+                passed: 0,
+                failures: vec![format!("line 0: cannot read: {e}")],
+            },
+        };
+        passed += report.passed;
+        failed += report.failures.len();
+        if report.failures.is_empty() {
+            println!("ok   {file} ({} checks)", report.passed);
+        } else {
+            println!(
+                "FAIL {file} ({} passed, {} failed)",
+                report.passed,
+                report.failures.len()
+            );
+            for f in &report.failures {
+                // Failures start with "line N: "; show them as FILE:N: like a compiler would.
+                let located = f
+                    .strip_prefix("line ")
+                    .and_then(|rest| rest.split_once(": "))
+                    .map(|(n, msg)| format!("{file}:{n}: {msg}"))
+                    .unwrap_or_else(|| format!("{file}: {f}"));
+                println!("  {located}");
+            }
+        }
+    }
+    println!("notebooks: {passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -63,17 +63,17 @@ fn different_seeds_change_timings_not_guarantees() {
         assert_eq!(c.zk_leaders().len(), 1, "seed {seed}");
         assert!(outs[0].contains("Created /a"), "seed {seed}: {outs:?}");
         assert!(
-            outs[3].contains("Created /seq-0000000000"),
+            outs[3].contains("Created /seq-0000000001"),
             "seed {seed}: {outs:?}"
         );
         assert!(
-            outs[11].contains("[a, seq-0000000000, zookeeper]"),
+            outs[11].contains("[a, seq-0000000001, zookeeper]"),
             "seed {seed}: {outs:?}"
         );
         for z in ["zookeeper1", "zookeeper2", "zookeeper3"] {
             let s = c.zk_server(z).unwrap();
             assert!(s.is_serving(), "seed {seed}: {z}");
-            assert!(s.tree().get("/a").is_some() && s.tree().get("/seq-0000000000").is_some());
+            assert!(s.tree().get("/a").is_some() && s.tree().get("/seq-0000000001").is_some());
         }
     }
     assert!(hashes.len() >= 10, "seeds should change timings");

@@ -7,3 +7,5 @@ pub mod event_log;
 pub mod host_controls;
 pub mod legend;
 pub mod terminal;
+pub mod tutorial;
+pub mod zk_browser;

@@ -1,6 +1,9 @@
 //! Drives the core's `Cluster` in step with the page's clock: play, pause, single step, speed,
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
+use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
+use kafka_playground_core::notebook::run::cell_output;
+use kafka_playground_core::notebook::Cell;
 use kafka_playground_core::Cluster;
 
 /// Speeds offered by the time controls (virtual ms per real ms).
@@ -8,6 +11,9 @@ pub const SPEEDS: [f64; 8] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0];
 
 /// At most this many simulated events per frame; the rest waits for the next frame.
 pub const EVENTS_PER_FRAME: usize = 5_000;
+
+/// Virtual time a chapter's cluster gets to boot (the notebook runner's value).
+const BOOT_MS: u64 = 60_000;
 
 /// Longest real interval one frame may account for (a background tab comes back gently).
 const MAX_FRAME_MS: f64 = 100.0;
@@ -19,6 +25,11 @@ pub struct Driver {
     /// Virtual time the clock should have reached; may run ahead of the cluster when a
     /// frame's event budget ran out (the cluster then catches up over the next frames).
     target_ms: f64,
+    /// Every command run since the last restart, with the virtual time it started at: with the
+    /// seed, enough to rebuild this exact cluster (share links).
+    journal: Vec<(u64, String)>,
+    /// Whether the cluster was booted before the first command (chapters) or started at t=0.
+    booted: bool,
 }
 
 impl Driver {
@@ -28,6 +39,8 @@ impl Driver {
             running: true,
             speed: 1.0,
             target_ms: 0.0,
+            journal: Vec::new(),
+            booted: false,
         }
     }
 
@@ -43,6 +56,63 @@ impl Driver {
     pub fn restart(&mut self, seed: u64) {
         self.cluster = Cluster::seed_cluster(seed);
         self.target_ms = 0.0;
+        self.journal.clear();
+        self.booted = false;
+    }
+
+    pub fn journal(&self) -> &[(u64, String)] {
+        &self.journal
+    }
+
+    pub fn booted(&self) -> bool {
+        self.booted
+    }
+
+    /// Runs one terminal line (or a pasted here-document), journaled.
+    pub fn run_command(&mut self, line: &str) -> CommandOutput {
+        self.journal.push((self.cluster.now_ms(), line.to_string()));
+        let out = self.cluster.run_command(line, None);
+        self.sync_target();
+        out
+    }
+
+    /// Runs a notebook cell, journaled; returns what it printed and its exit status.
+    pub fn run_cell(&mut self, cell: &Cell) -> (String, i32) {
+        self.journal
+            .push((self.cluster.now_ms(), cell.source.clone()));
+        let out = cell_output(&mut self.cluster, cell);
+        self.sync_target();
+        out
+    }
+
+    /// Rebuilds a shared situation: the same seed and boot, each script at its time, then the
+    /// clock where the sharer left it.
+    pub fn replay(&mut self, seed: u64, booted: bool, journal: &[(u64, String)], now_ms: u64) {
+        if booted {
+            self.restart_booted(seed);
+        } else {
+            self.restart(seed);
+        }
+        for (at, script) in journal {
+            if *at > self.cluster.now_ms() {
+                self.cluster.run_until(*at);
+            }
+            self.journal.push((self.cluster.now_ms(), script.clone()));
+            let _: ScriptOutput = run_script(&mut self.cluster, script, false);
+        }
+        if now_ms > self.cluster.now_ms() {
+            self.cluster.run_until(now_ms);
+        }
+        self.sync_target();
+    }
+
+    /// A fresh cluster from `seed`, already booted (every ZooKeeper serving), as the headless
+    /// notebook runner starts a chapter: the same cells then print the same output.
+    pub fn restart_booted(&mut self, seed: u64) {
+        self.restart(seed);
+        self.cluster.wait_until_ready(BOOT_MS);
+        self.booted = true;
+        self.sync_target();
     }
 
     /// Advances virtual time for `real_ms` of wall-clock time at the current speed.
@@ -110,6 +180,33 @@ mod tests {
         d.single_step();
         assert_eq!(d.cluster().simulator().processed(), before + 1);
         assert!(!d.running);
+    }
+
+    #[test]
+    fn replaying_the_journal_rebuilds_the_same_cluster() {
+        let mut d = Driver::new(9);
+        d.restart_booted(9);
+        for _ in 0..10 {
+            d.frame(100.0);
+        }
+        d.run_command("zookeeper-shell zookeeper1:2181 create /shared yes");
+        for _ in 0..30 {
+            d.frame(100.0);
+        }
+        d.run_command("docker compose kill zookeeper2");
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(9, true, &journal, now);
+        assert_eq!(other.cluster().now_ms(), now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.journal(), &journal[..]);
     }
 
     #[test]

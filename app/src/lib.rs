@@ -1,8 +1,12 @@
 //! The Yew page of Kafka Playground. It only drives the core's `Cluster` and draws its snapshots.
 
+pub mod chapters;
 pub mod components;
 pub mod driver;
 pub mod i18n;
 pub mod message_kind;
+pub mod share;
+pub mod shortcuts;
+pub mod tutorial_state;
 
 pub use components::app::App;

@@ -107,3 +107,13 @@ async fn terminal_output_is_text_never_html() {
         .contains("<b>bold</b>"));
     assert!(screen.query_selector("b").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn reference_run_is_byte_for_byte_the_native_run() {
+    // tests/golden/reference-run.txt is checked natively by tests/determinism_golden.rs.
+    let golden = include_str!("../../tests/golden/reference-run.txt");
+    assert_eq!(
+        kafka_playground_core::scenario::reference_fingerprint(),
+        golden
+    );
+}

@@ -20,6 +20,12 @@ pub struct WorkloadStats {
 /// Three ZooKeepers and `clients` clients, each writing one znode after another (creates,
 /// then sets), for `virtual_ms` of virtual time after the election.
 pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
+    standard_workload_keep(seed, virtual_ms).0
+}
+
+/// [`standard_workload`], also returning the cluster (so a benchmark can time the run without
+/// the teardown).
+pub fn standard_workload_keep(seed: u64, virtual_ms: u64) -> (WorkloadStats, Cluster) {
     const CLIENTS: usize = 8;
     let mut c = Cluster::seed_cluster(seed);
     c.set_record_events(false);
@@ -30,6 +36,11 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
         .filter_map(|_| c.open_zk_client(connect, 18_000, None).ok())
         .collect();
     let mut pending: Vec<Option<u32>> = vec![None; clients.len()];
+    // Paths and values made once: the workload measures the cluster, not string formatting.
+    let paths: Vec<Vec<String>> = (0..clients.len())
+        .map(|i| (0..64).map(|k| format!("/bench-{i}-{k}")).collect())
+        .collect();
+    let values: Vec<String> = (0..64).map(|k| format!("value-{k}")).collect();
     let mut counters = vec![0u64; clients.len()];
     let mut writes = 0;
     let mut max_queue = 0;
@@ -48,36 +59,41 @@ pub fn standard_workload(seed: u64, virtual_ms: u64) -> WorkloadStats {
             }
             counters[i] += 1;
             let n = counters[i];
-            let path = format!("/bench-{i}-{}", n % 64);
+            let path = paths[i][(n % 64) as usize].clone();
+            let data = Some(values[(n % 64) as usize].clone());
             let op = if n <= 64 {
                 Op::Create {
                     path,
-                    data: Some(format!("{n}")),
+                    data,
                     ephemeral: false,
                     sequential: false,
                 }
             } else {
                 Op::SetData {
                     path,
-                    data: Some(format!("{n}")),
+                    data,
                     version: -1,
                 }
             };
             pending[i] = c.zk_submit(h, op);
         }
-        if !c.step() {
-            break;
+        // Look at the clients every few events (responses wait a little, as in a real app).
+        for _ in 0..8 {
+            if !c.step() {
+                break;
+            }
         }
         max_queue = max_queue.max(c.simulator().queue_len());
     }
     let znodes = c
         .zk_server("zookeeper1")
         .map_or(0, |s| s.tree().node_count());
-    WorkloadStats {
+    let stats = WorkloadStats {
         events: c.simulator().processed() - start_events,
         writes,
         virtual_ms,
         max_queue,
         znodes,
-    }
+    };
+    (stats, c)
 }

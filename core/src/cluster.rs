@@ -24,6 +24,10 @@ use crate::zookeeper::server::{ServerConfig, ServerStatus, ZkServer};
 use crate::zookeeper::tree::Stat;
 use serde::{Deserialize, Serialize};
 
+/// Time from `docker compose start` to a ZooKeeper server running (JVM start), plus jitter.
+const JVM_START_MS: u64 = 800;
+const JVM_START_JITTER_MS: u64 = 700;
+
 /// A virtual cluster built from a [`ClusterConfig`] and a seed.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -267,14 +271,14 @@ impl Cluster {
                 self.sim.stop(h, true);
             }
             HostAction::Start => {
-                self.sim.start(h);
+                self.boot(h);
             }
             HostAction::Restart => {
                 if self.sim.host(h).state == RunState::Paused {
                     self.sim.unpause(h);
                 }
                 self.sim.stop(h, false);
-                self.sim.start(h);
+                self.boot(h);
             }
             HostAction::Pause => {
                 if !self.sim.pause(h) {
@@ -288,6 +292,20 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// Starts a stopped container; a ZooKeeper JVM needs a moment before it runs (it refuses
+    /// connections meanwhile), a broker (status only for now) is up at once.
+    fn boot(&mut self, h: HostId) {
+        if !matches!(self.sim.host(h).state, RunState::Stopped | RunState::Killed) {
+            return;
+        }
+        let delay = if self.zk_hosts.contains(&h) {
+            JVM_START_MS + self.sim.random_below(JVM_START_JITTER_MS)
+        } else {
+            0
+        };
+        self.sim.start_at(h, self.sim.now() + delay);
     }
 
     // ---------- network ----------
@@ -570,6 +588,7 @@ impl Cluster {
         };
         let t = s.tree();
         t.paths()
+            .into_iter()
             .filter_map(|p| {
                 let n = t.get(p)?;
                 Some(ZnodeView {
@@ -950,6 +969,51 @@ mod tests {
             snap.host("kafka3").unwrap().addresses,
             ["kafka3:19093", "127.0.0.1:9093"]
         );
+    }
+
+    #[test]
+    fn proposals_show_up_in_flight_for_animation() {
+        let mut c = Cluster::seed_cluster(3);
+        assert!(c.wait_until_ready(10_000));
+        let cl = c.open_zk_client("zookeeper1:2181", 18_000, None).unwrap();
+        let xid = c
+            .zk_submit(
+                cl,
+                Op::Create {
+                    path: "/x".into(),
+                    data: None,
+                    ephemeral: false,
+                    sequential: false,
+                },
+            )
+            .unwrap();
+        let mut seen = false;
+        for _ in 0..500 {
+            c.step();
+            seen |= c
+                .in_flight()
+                .iter()
+                .any(|m| m.channel == "quorum" && m.label.starts_with("PROPOSAL 0x1"));
+            if c.zk_take_result(cl, xid).is_some() {
+                break;
+            }
+        }
+        assert!(seen);
+        let kinds: Vec<&str> = c
+            .events()
+            .iter()
+            .map(|e| match e.kind {
+                EventKind::ProposalCommitted { .. } => "commit",
+                EventKind::SessionCreated { .. } => "session",
+                _ => "",
+            })
+            .filter(|k| !k.is_empty())
+            .collect();
+        assert_eq!(kinds, ["commit", "session", "commit"]);
+        assert!(c
+            .events()
+            .iter()
+            .all(|e| !e.text("ko").is_empty() && !e.text("en").is_empty()));
     }
 
     #[test]

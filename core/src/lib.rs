@@ -8,6 +8,7 @@
 //! - [`broker`]: Kafka brokers (controller, metadata cache, replicas) and the admin client.
 //! - [`cluster`]: the [`Cluster`] that boots the seed's hosts on the simulator.
 //! - [`cli`]: the command language (`zookeeper-shell`, `docker compose`, `netem`, …).
+//! - [`notebook`]: tutorial chapters (Markdown with runnable cells and goals) and their runner.
 
 pub mod bench;
 pub mod broker;
@@ -16,6 +17,8 @@ pub mod cluster;
 pub mod compose;
 pub mod config;
 pub mod kafka;
+pub mod notebook;
+pub mod scenario;
 pub mod sim;
 pub mod snapshot;
 pub mod zookeeper;

@@ -94,3 +94,20 @@ test('pause stops virtual time; step advances one event', async () => {
   assert.ok(await page.$$eval('.event-log li', (l) => l.length) >= events);
   await context.close();
 });
+
+test('the ZooKeeper tree shows each server\'s copy with data and stat', async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ko-KR' });
+  await waitForOneLeader(page);
+  await runInTerminal(page, 'zookeeper-shell zookeeper1:2181 create /playground "안녕 <b>kafka</b>"');
+  await page.click('#tab-zk-tree');
+  await page.selectOption('#zk-server', 'zookeeper3');
+  await page.click('.znode[data-path="/playground"]');
+  assert.equal(await page.textContent('.zk-data'), '안녕 <b>kafka</b>');
+  assert.match(await page.textContent('.zk-stat'), /cZxid = 0x[0-9a-f]+\ndataVersion|cZxid = 0x/);
+  assert.equal(await page.$$eval('.zk-detail b', (b) => b.length), 0);
+  await screenshot(page, 'zk-tree-ko');
+  await page.click('[data-action="stop-zookeeper3"]');
+  await page.waitForSelector('.zk-browser .empty');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

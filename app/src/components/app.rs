@@ -1,18 +1,27 @@
 //! The page shell: owns the driver (the cluster and its clock) and wires panels to it.
 
+use crate::chapters;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
 use crate::components::host_controls::HostControls;
 use crate::components::legend::Legend;
 use crate::components::terminal::Terminal;
+use crate::components::tutorial::Tutorial;
+use crate::components::zk_browser::ZkBrowser;
 use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
+use crate::share::{self, ShareState};
+use crate::shortcuts::{next_speed, shortcut_for, Shortcut, HELP};
+use crate::tutorial_state::{CellRuns, Progress};
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use std::collections::BTreeSet;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Real milliseconds between animation frames.
@@ -34,6 +43,81 @@ pub fn app() -> Html {
     let driver = use_mut_ref(|| Driver::new(1));
     let redraw = use_force_update();
     let shown = use_state(|| MessageKind::ALL.into_iter().collect::<BTreeSet<_>>());
+    let progress = use_mut_ref(Progress::load);
+    // The chapter and step last open (from local storage), if that chapter still exists.
+    let (saved_chapter, saved_step) = {
+        let p = progress.borrow();
+        p.position
+            .as_ref()
+            .and_then(|(id, step)| {
+                (0..chapters::count())
+                    .find(|&i| chapters::id(i) == id)
+                    .map(|i| (Some(i), *step))
+            })
+            .unwrap_or((None, 0))
+    };
+    let chapter = use_state(|| saved_chapter);
+    let step = use_state(|| saved_step);
+    let runs = use_mut_ref(CellRuns::default);
+    let tree_tab = use_state(|| false);
+    let zk_server = use_state(|| "zookeeper1".to_string());
+    let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
+        Some(c) => chapters::load(c, l),
+        None => Err(String::new()),
+    });
+    // Steps per chapter, for the progress shown in the chapter list.
+    let step_counts = use_memo(*lang, |&l| {
+        (0..chapters::count())
+            .map(|i| chapters::load(i, l).map(|n| n.steps.len()).unwrap_or(0))
+            .collect::<Vec<_>>()
+    });
+    let notice = use_state(|| None::<String>);
+    let share_link = use_state(|| None::<String>);
+    // Start-up: a share link in the URL rebuilds the shared situation; otherwise the chapter
+    // last open gets its own fresh, booted cluster, as the headless runner gives it.
+    {
+        let (driver, lang, chapter, step, notice) = (
+            driver.clone(),
+            lang.clone(),
+            chapter.clone(),
+            step.clone(),
+            notice.clone(),
+        );
+        use_effect_with((), move |_| {
+            let fragment = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            match share::decode(&fragment) {
+                Ok(Some(state)) => {
+                    let l = if state.lang == "ko" {
+                        Lang::Ko
+                    } else {
+                        Lang::En
+                    };
+                    let c = state
+                        .chapter
+                        .as_ref()
+                        .and_then(|id| (0..chapters::count()).find(|&i| chapters::id(i) == id));
+                    lang.set(l);
+                    chapter.set(c);
+                    step.set(state.step);
+                    driver.borrow_mut().replay(
+                        state.seed,
+                        state.booted,
+                        &state.journal,
+                        state.now_ms,
+                    );
+                    driver.borrow_mut().running = false;
+                }
+                Ok(None) => {
+                    if let Some(nb) = (*chapter).and_then(|c| chapters::load(c, *lang).ok()) {
+                        driver.borrow_mut().restart_booted(nb.seed);
+                    }
+                }
+                Err(e) => notice.set(Some(e)),
+            }
+        });
+    }
 
     // The clock: each frame advances virtual time within a bounded event budget, then redraws.
     {
@@ -84,18 +168,19 @@ pub fn app() -> Html {
     let on_action = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         Callback::from(move |(host, action): (String, HostAction)| {
-            // Errors (e.g. starting a running host) leave the cluster as it was; buttons are
-            // disabled where an action makes no sense, so there is nothing to report here.
-            let _ = driver.borrow_mut().cluster_mut().host_action(&host, action);
+            // The button runs the docker command it stands for, so it is journaled (share links)
+            // like a typed one. Buttons are disabled where the action makes no sense.
+            let verb = format!("{action:?}").to_lowercase();
+            driver
+                .borrow_mut()
+                .run_command(&format!("docker compose {verb} {host}"));
             redraw.force_update();
         })
     };
     let on_run = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         Callback::from(move |line: String| -> CommandOutput {
-            let mut d = driver.borrow_mut();
-            let out = d.cluster_mut().run_command(&line, None);
-            d.sync_target();
+            let out = driver.borrow_mut().run_command(&line);
             redraw.force_update();
             out
         })
@@ -110,6 +195,151 @@ pub fn app() -> Html {
             shown.set(next);
         })
     };
+    let save_position = {
+        let progress = progress.clone();
+        move |c: Option<usize>, s: usize| {
+            let mut p = progress.borrow_mut();
+            p.position = c.map(|c| (chapters::id(c).to_string(), s));
+            p.save();
+        }
+    };
+    let on_chapter = {
+        let (chapter, step, runs, save) = (
+            chapter.clone(),
+            step.clone(),
+            runs.clone(),
+            save_position.clone(),
+        );
+        Callback::from(move |c: Option<usize>| {
+            runs.borrow_mut().clear();
+            chapter.set(c);
+            step.set(0);
+            save(c, 0);
+        })
+    };
+    let on_tutorial_step = {
+        let (chapter, step, save) = (chapter.clone(), step.clone(), save_position.clone());
+        Callback::from(move |s: usize| {
+            step.set(s);
+            save(*chapter, s);
+        })
+    };
+    let on_run_cell = {
+        let (driver, runs, notebook, redraw) = (
+            driver.clone(),
+            runs.clone(),
+            notebook.clone(),
+            redraw.clone(),
+        );
+        Callback::from(move |(s, c): (usize, usize)| {
+            if let Ok(nb) = notebook.as_ref() {
+                runs.borrow_mut().run(&mut driver.borrow_mut(), nb, s, c);
+            }
+            redraw.force_update();
+        })
+    };
+    let on_reset_step = {
+        let (driver, runs, notebook, step, redraw) = (
+            driver.clone(),
+            runs.clone(),
+            notebook.clone(),
+            step.clone(),
+            redraw.clone(),
+        );
+        Callback::from(move |_| {
+            if let Ok(nb) = notebook.as_ref() {
+                let mut d = driver.borrow_mut();
+                d.restart_booted(nb.seed);
+                runs.borrow_mut().replay_before(&mut d, nb, *step);
+            }
+            redraw.force_update();
+        })
+    };
+    let on_share = {
+        let (driver, lang, chapter, step, share_link) = (
+            driver.clone(),
+            lang.clone(),
+            chapter.clone(),
+            step.clone(),
+            share_link.clone(),
+        );
+        Callback::from(move |_| {
+            let d = driver.borrow();
+            let state = ShareState {
+                v: 1,
+                seed: d.cluster().seed(),
+                booted: d.booted(),
+                lang: lang.tag().to_string(),
+                chapter: (*chapter).map(|c| chapters::id(c).to_string()),
+                step: *step,
+                journal: d.journal().to_vec(),
+                now_ms: d.cluster().now_ms(),
+            };
+            let fragment = share::encode(&state);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let base = window.location().href().unwrap_or_default();
+            let base = base.split('#').next().unwrap_or_default().to_string();
+            // Put the link in the address bar too, without reloading.
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&fragment),
+                );
+            }
+            share_link.set(Some(format!("{base}{fragment}")));
+        })
+    };
+    let presenter = use_state(|| false);
+    let help = use_state(|| false);
+    // Presenter mode scales the root font, so every rem-sized part grows with it.
+    use_effect_with(*presenter, |on| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("presenter", *on);
+        }
+    });
+    // One document-wide key listener, calling whatever handler the latest render left here.
+    let key_handler = use_mut_ref(Callback::<Shortcut>::noop);
+    {
+        let key_handler = key_handler.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.map(|doc| {
+                EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        // Typing in the terminal, a select or a field is never a shortcut; on a
+                        // focused button, Space and Enter keep their native meaning (press it).
+                        let tag = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .map(|el| el.tag_name())
+                            .unwrap_or_default();
+                        let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                            || (tag == "BUTTON" && matches!(e.key().as_str(), " " | "Enter"));
+                        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                            return;
+                        }
+                        if let Some(sc) = shortcut_for(&e.key()) {
+                            e.prevent_default();
+                            key_handler.borrow().emit(sc);
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
     let toggle_lang = {
         let lang = lang.clone();
         Callback::from(move |_| lang.set(lang.other()))
@@ -126,8 +356,74 @@ pub fn app() -> Html {
         .rev()
         .cloned()
         .collect();
+    // Goals of the open step, checked against the live cluster every frame: they turn green
+    // however the state was reached (cell, terminal or buttons).
+    let (goals, outputs) = match (notebook.as_ref(), *chapter) {
+        (Ok(nb), Some(c)) => {
+            let s = (*step).min(nb.steps.len().saturating_sub(1));
+            let goals: Vec<bool> = nb.steps[s]
+                .goals()
+                .map(|g| g.check.holds(d.cluster()))
+                .collect();
+            if !goals.is_empty()
+                && goals.iter().all(|g| *g)
+                && progress.borrow_mut().complete(chapters::id(c), s)
+            {
+                progress.borrow().save();
+            }
+            (goals, runs.borrow().outputs_of(nb, s))
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    // The shortcuts act on this render's state.
+    *key_handler.borrow_mut() = {
+        let (driver, redraw, presenter, help, on_tutorial_step, on_run_cell) = (
+            driver.clone(),
+            redraw.clone(),
+            presenter.clone(),
+            help.clone(),
+            on_tutorial_step.clone(),
+            on_run_cell.clone(),
+        );
+        let steps = match notebook.as_ref() {
+            Ok(nb) if chapter.is_some() => nb.steps.len(),
+            _ => 0,
+        };
+        let current = (*step).min(steps.saturating_sub(1));
+        let next_cell = outputs
+            .iter()
+            .position(Option::is_none)
+            .or(if outputs.is_empty() { None } else { Some(0) });
+        Callback::from(move |sc: Shortcut| {
+            match sc {
+                Shortcut::NextStep if current + 1 < steps => on_tutorial_step.emit(current + 1),
+                Shortcut::PreviousStep if current > 0 => on_tutorial_step.emit(current - 1),
+                Shortcut::RunCell => {
+                    if let Some(c) = next_cell.filter(|_| steps > 0) {
+                        on_run_cell.emit((current, c));
+                    }
+                }
+                Shortcut::TogglePlay => {
+                    let mut d = driver.borrow_mut();
+                    d.running = !d.running;
+                }
+                Shortcut::SingleStep => driver.borrow_mut().single_step(),
+                Shortcut::Faster | Shortcut::Slower => {
+                    let mut d = driver.borrow_mut();
+                    d.speed = next_speed(d.speed, sc == Shortcut::Faster);
+                }
+                Shortcut::Presenter => presenter.set(!*presenter),
+                Shortcut::Help => help.set(!*help),
+                _ => {}
+            }
+            redraw.force_update();
+        })
+    };
+    let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
+        .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
+        .collect();
     html! {
-        <div class="page">
+        <div class={classes!("page", presenter.then_some("presenter"))}>
             <header class="topbar">
                 <div class="brand">
                     <h1>{ text(l, Label::Title) }</h1>
@@ -135,25 +431,77 @@ pub fn app() -> Html {
                 </div>
                 <Controls lang={l} running={d.running} speed={d.speed} seed={snapshot.seed} now_ms={snapshot.now_ms}
                     {on_toggle} {on_step} {on_speed} {on_restart} />
+                <button id="presenter" class="share" aria-pressed={presenter.to_string()}
+                    onclick={ { let p = presenter.clone(); Callback::from(move |_| p.set(!*p)) } }>
+                    { text(l, Label::Presenter) }</button>
+                <button id="share" class="share" onclick={on_share}>{ text(l, Label::Share) }</button>
                 <button id="lang-switch" class="lang-switch" onclick={toggle_lang}
                     aria-label={ text(l, Label::SwitchLanguage) }>
                     { text(l, Label::SwitchLanguage) }
                 </button>
             </header>
+            if *help {
+                <div class="help-box" role="dialog" aria-label={ text(l, Label::Shortcuts) }>
+                    <h2>{ text(l, Label::Shortcuts) }</h2>
+                    <dl>
+                        { for HELP.iter().map(|(keys, en, ko)| html! {
+                            <><dt><kbd>{ *keys }</kbd></dt><dd>{ if l == Lang::Ko { *ko } else { *en } }</dd></>
+                        }) }
+                    </dl>
+                    <button onclick={ { let h = help.clone(); Callback::from(move |_| h.set(false)) } }>{ "×" }</button>
+                </div>
+            }
+            if let Some(msg) = (*notice).clone() {
+                <div class="notice" role="alert">
+                    <span>{ format!("{} {msg}", text(l, Label::BadLink)) }</span>
+                    <button onclick={ { let n = notice.clone(); Callback::from(move |_| n.set(None)) } }>{ "×" }</button>
+                </div>
+            }
+            if let Some(link) = (*share_link).clone() {
+                <div class="share-box" role="dialog" aria-label={ text(l, Label::Share) }>
+                    <label>{ text(l, Label::ShareHint) }
+                        <input id="share-link" readonly=true value={link} onfocus={Callback::from(|e: FocusEvent| {
+                            e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
+                        })} />
+                    </label>
+                    <button onclick={ { let s = share_link.clone(); Callback::from(move |_| s.set(None)) } }>{ "×" }</button>
+                </div>
+            }
             <main class="layout">
+                <section class="panel tut">
+                    <Tutorial lang={l} chapter={*chapter} notebook={Rc::clone(&notebook)} step={*step}
+                        {outputs} {goals} progress={chapter_progress} {on_chapter} on_step={on_tutorial_step}
+                        on_run={on_run_cell} {on_reset_step} />
+                </section>
                 <section class="panel view" aria-label={ text(l, Label::ClusterView) }>
                     <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} />
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
-                </section>
-                <section class="panel side">
                     <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action} />
                 </section>
-                <section class="panel term">
-                    <Terminal lang={l} {on_run} />
-                </section>
-                <section class="panel log">
-                    <EventLog lang={l} {events} />
-                </section>
+                <div class="bottom">
+                    <section class="panel term">
+                        <Terminal lang={l} {on_run} />
+                    </section>
+                    <section class="panel log">
+                        <div class="tabs" role="tablist">
+                            <button id="tab-events" role="tab" aria-selected={(!*tree_tab).to_string()}
+                                class={classes!((!*tree_tab).then_some("active"))}
+                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(false)) } }>
+                                { text(l, Label::EventLog) }</button>
+                            <button id="tab-zk-tree" role="tab" aria-selected={tree_tab.to_string()}
+                                class={classes!(tree_tab.then_some("active"))}
+                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(true)) } }>
+                                { text(l, Label::ZkTree) }</button>
+                        </div>
+                        if *tree_tab {
+                            <ZkBrowser lang={l} servers={snapshot.zookeepers.iter().map(|z| z.name.clone()).collect::<Vec<_>>()}
+                                server={(*zk_server).clone()} znodes={d.cluster().znodes(&zk_server)}
+                                on_server={ { let z = zk_server.clone(); Callback::from(move |s: String| z.set(s)) } } />
+                        } else {
+                            <EventLog lang={l} {events} />
+                        }
+                    </section>
+                </div>
             </main>
         </div>
     }

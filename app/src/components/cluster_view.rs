@@ -288,8 +288,14 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         .filter(|m| props.shown.contains(&MessageKind::of(&m.label)))
         .filter_map(|m| dot(m, &layout, snap.now_ms))
         .collect();
+    // The client row takes room only while clients are on the wire.
+    let height = if layout.clients().next().is_some() {
+        HEIGHT
+    } else {
+        CLIENT_Y - 30.0
+    };
     html! {
-        <svg class="cluster-view" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+        <svg class="cluster-view" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
              aria-label={ text(lang, Label::ClusterView) } preserveAspectRatio="xMidYMin meet">
             <text class="row-label" x="12" y="20">{ text(lang, Label::ZooKeeperEnsemble) }</text>
             <text class="row-label" x="12" y={(BROKER_Y - 14.0).to_string()}>{ text(lang, Label::Brokers) }</text>

@@ -16,7 +16,6 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let l = props.lang;
     html! {
         <div class="event-log">
-            <h2>{ text(l, Label::EventLog) }</h2>
             if props.events.is_empty() {
                 <p class="empty">{ text(l, Label::NoEvents) }</p>
             } else {

@@ -83,6 +83,11 @@ a failing tool (exit 1) does not stop the script; an unknown command or bad usag
 ";
 
 impl Cluster {
+    /// Runs a whole script (see [`run_script`]); `echo` adds `$ command` lines to stdout.
+    pub fn run_script(&mut self, text: &str, echo: bool) -> ScriptOutput {
+        run_script(self, text, echo)
+    }
+
     /// Runs one command line. Never panics; bad input changes nothing.
     pub fn run_command(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
         let (line, stdin_owned) = match (stdin, parse::heredoc(line)) {

@@ -35,6 +35,17 @@ impl Message {
         }
     }
 
+    /// Which connection it travels on, for colouring: `election` (3888), `quorum` (2888),
+    /// `client` (the client port), `tcp` (a refused connection).
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Message::Zk(ZkMessage::Notification(_)) => "election",
+            Message::Zk(ZkMessage::Quorum { .. }) => "quorum",
+            Message::Zk(_) => "client",
+            Message::Refused => "tcp",
+        }
+    }
+
     /// Short label for the in-flight list, e.g. `PROPOSAL 0x100000001`.
     pub fn label(&self) -> String {
         match self {
@@ -55,7 +66,7 @@ pub enum Timer {
 }
 
 /// What a handler asked for; drained by the simulator after each call.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Outbox {
     pub sends: Vec<(HostId, Message)>,
     pub timers: Vec<(u64, Timer)>,

@@ -301,15 +301,19 @@ impl Node for ZkClient {
                 self.last_zxid = self.last_zxid.max(zxid);
                 if self.in_flight.as_ref().map(|f| f.0) == Some(xid) {
                     self.in_flight = None;
-                    if outcome == Ok(OpResult::SessionClosed) {
+                    if *outcome == Ok(OpResult::SessionClosed) {
                         self.state = ClientState::Closed;
                     }
-                    self.results.insert(xid, outcome);
+                    self.results.insert(xid, *outcome);
                 }
                 self.pump(ctx);
             }
-            ZkMessage::PingReply { conn } if conn == self.conn => {
+            ZkMessage::PingReply { conn, answered } if conn == self.conn => {
                 self.last_heard = ctx.now;
+                if self.in_flight.as_ref().is_some_and(|f| f.0 <= answered) {
+                    // The server answered our request but the answer never came: broken.
+                    self.disconnect("a response was lost", ctx);
+                }
             }
             ZkMessage::Watch { conn, kind, path } if conn == self.conn => {
                 self.last_heard = ctx.now;

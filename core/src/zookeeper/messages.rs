@@ -261,8 +261,10 @@ pub enum QuorumPacket {
     Commit {
         zxid: Zxid,
     },
-    /// A client write forwarded by a follower.
+    /// A client write forwarded by a follower; `seq` numbers them on the connection so a
+    /// lost one breaks the connection (as TCP would) instead of vanishing silently.
     Request {
+        seq: u64,
         session: u64,
         cxid: u32,
         op: Op,
@@ -307,13 +309,16 @@ pub enum ZkMessage {
         conn: u64,
         xid: u32,
         zxid: Zxid,
-        outcome: OpOutcome,
+        outcome: Box<OpOutcome>,
     },
     Ping {
         conn: u64,
     },
+    /// `answered`: the last xid the server answered on this connection (a client whose
+    /// request is older than that lost the response: the connection is broken).
     PingReply {
         conn: u64,
+        answered: u32,
     },
     Watch {
         conn: u64,

@@ -70,6 +70,8 @@ struct Follower {
     last_heard: u64,
     pending_commit: Zxid,
     sync_mode: SyncMode,
+    /// Sequence of the last request forwarded to the leader on this connection.
+    req_seq: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,6 +92,8 @@ struct Learner {
     acked: Zxid,
     last_heard: u64,
     acked_newleader: bool,
+    /// Sequence the next forwarded request must carry.
+    next_req: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +128,10 @@ enum Role {
 struct ClientConn {
     conn: u64,
     session: u64,
+    /// Last xid received (requests on one connection are consecutive).
+    last_xid: Option<u32>,
+    /// Last xid answered.
+    answered: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -151,7 +159,6 @@ pub struct ZkServer {
     next_session: u64,
     touched: BTreeSet<u64>,
     triggers: Vec<Trigger>,
-    host_names: Vec<(HostId, String)>,
 }
 
 /// Read-only view of a server for snapshots and invariant checks.
@@ -202,13 +209,7 @@ impl ZkServer {
             next_session: 0,
             touched: BTreeSet::new(),
             triggers: Vec::new(),
-            host_names: Vec::new(),
         }
-    }
-
-    /// Names of hosts, for events that mention another host (client connections).
-    pub fn set_host_names(&mut self, names: Vec<(HostId, String)>) {
-        self.host_names = names;
     }
 
     // ---------- getters ----------
@@ -286,14 +287,6 @@ impl ZkServer {
 
     fn sid_of(&self, host: HostId) -> Option<u64> {
         self.peers.iter().find(|p| p.1 == host).map(|p| p.0)
-    }
-
-    fn name_of(&self, host: HostId) -> String {
-        self.host_names
-            .iter()
-            .find(|(h, _)| *h == host)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| format!("host{host}"))
     }
 
     fn my_vote(&self) -> Vote {
@@ -469,6 +462,7 @@ impl ZkServer {
                 last_heard: ctx.now,
                 pending_commit: 0,
                 sync_mode: SyncMode::Diff,
+                req_seq: 0,
             });
             self.send_follower_info(ctx);
             self.timer(
@@ -544,7 +538,19 @@ impl ZkServer {
         if from != f.leader_host || conn != f.conn {
             return;
         }
-        f.last_heard = ctx.now;
+        // Before UPTODATE only the sync itself shows progress: pings alone must not keep a
+        // follower waiting forever for a sync packet that was lost.
+        if f.phase == FollowPhase::Serving
+            || matches!(
+                p,
+                QuorumPacket::LeaderInfo { .. }
+                    | QuorumPacket::Sync { .. }
+                    | QuorumPacket::NewLeader { .. }
+                    | QuorumPacket::UpToDate { .. }
+            )
+        {
+            f.last_heard = ctx.now;
+        }
         if f.phase == FollowPhase::Connecting {
             f.phase = FollowPhase::Syncing;
         }
@@ -729,6 +735,7 @@ impl ZkServer {
                     acked: 0,
                     last_heard: ctx.now,
                     acked_newleader: false,
+                    next_req: 1,
                 },
             );
             if l.phase == LeaderPhase::Discovery {
@@ -801,7 +808,19 @@ impl ZkServer {
                 lr.acked = lr.acked.max(zxid);
                 self.try_commit(ctx);
             }
-            QuorumPacket::Request { session, cxid, op } if l.phase == LeaderPhase::Broadcast => {
+            QuorumPacket::Request {
+                seq,
+                session,
+                cxid,
+                op,
+            } if l.phase == LeaderPhase::Broadcast => {
+                if seq != lr.next_req {
+                    // A forwarded request was lost: the connection is broken.
+                    Self::to_learner(lr, QuorumPacket::Close, ctx);
+                    l.learners.remove(&sid);
+                    return;
+                }
+                lr.next_req += 1;
                 self.propose(session, cxid, sid, op, ctx);
             }
             QuorumPacket::Ping { touched } => {
@@ -923,7 +942,11 @@ impl ZkServer {
         self.applied += 1;
         self.triggers.clear();
         let mut triggers = std::mem::take(&mut self.triggers);
-        let outcome = self.tree.apply(&txn, &mut triggers);
+        let outcome = if self.watches.count() == 0 {
+            self.tree.apply_quiet(&txn)
+        } else {
+            self.tree.apply(&txn, &mut triggers)
+        };
         if let Role::Leading(l) = &mut self.role {
             match &txn.op {
                 Op::CreateSession { timeout_ms } => {
@@ -999,6 +1022,8 @@ impl ZkServer {
                     ClientConn {
                         conn,
                         session: txn.session,
+                        last_xid: None,
+                        answered: 0,
                     },
                 );
                 ctx.send(
@@ -1018,13 +1043,16 @@ impl ZkServer {
             .find(|(_, c)| c.session == txn.session)
             .map(|(h, c)| (*h, *c));
         if let Some((host, c)) = target {
+            if let Some(cc) = self.clients.get_mut(&host) {
+                cc.answered = cc.answered.max(txn.cxid);
+            }
             ctx.send(
                 host,
                 Message::Zk(ZkMessage::Response {
                     conn: c.conn,
                     xid: txn.cxid,
                     zxid: txn.zxid,
-                    outcome,
+                    outcome: Box::new(outcome),
                 }),
             );
         }
@@ -1044,8 +1072,20 @@ impl ZkServer {
     fn submit_write(&mut self, session: u64, cxid: u32, op: Op, ctx: &mut Ctx) {
         match &self.role {
             Role::Leading(_) => self.propose(session, cxid, self.myid, op, ctx),
-            Role::Following(_) => {
-                self.to_leader(QuorumPacket::Request { session, cxid, op }, ctx);
+            Role::Following(f) => {
+                let seq = f.req_seq + 1;
+                if let Role::Following(f) = &mut self.role {
+                    f.req_seq = seq;
+                }
+                self.to_leader(
+                    QuorumPacket::Request {
+                        seq,
+                        session,
+                        cxid,
+                        op,
+                    },
+                    ctx,
+                );
             }
             Role::Looking(_) => {}
         }
@@ -1070,8 +1110,8 @@ impl ZkServer {
                 timeout_ms,
                 last_zxid,
             } => {
-                if let Some(old) = self.clients.remove(&from) {
-                    let _ = old;
+                // A new connection from the same client replaces its old one.
+                if self.clients.remove(&from).is_some() {
                     self.watches.remove_client(from);
                 }
                 if last_zxid > self.tree.last_zxid() {
@@ -1099,7 +1139,15 @@ impl ZkServer {
                         ctx,
                     );
                 } else if let Some(&t) = self.tree.sessions().get(&session) {
-                    self.clients.insert(from, ClientConn { conn, session });
+                    self.clients.insert(
+                        from,
+                        ClientConn {
+                            conn,
+                            session,
+                            last_xid: None,
+                            answered: 0,
+                        },
+                    );
                     self.touch(session, ctx.now);
                     ctx.send(
                         from,
@@ -1119,16 +1167,21 @@ impl ZkServer {
                         }),
                     );
                 }
-                let _ = self.name_of(from);
             }
             ZkMessage::Request { conn, xid, op } => {
                 let Some(c) = self.clients.get(&from).copied() else {
                     ctx.send(from, Message::Zk(ZkMessage::Closed { conn }));
                     return;
                 };
-                if c.conn != conn {
+                if c.conn != conn || c.last_xid.is_some_and(|l| xid != l.wrapping_add(1)) {
+                    // Another connection, or a request of this one was lost: close it.
                     ctx.send(from, Message::Zk(ZkMessage::Closed { conn }));
+                    self.clients.remove(&from);
+                    self.watches.remove_client(from);
                     return;
+                }
+                if let Some(cc) = self.clients.get_mut(&from) {
+                    cc.last_xid = Some(xid);
                 }
                 self.touch(c.session, ctx.now);
                 if op.is_write() {
@@ -1146,13 +1199,16 @@ impl ZkServer {
                         _ => {}
                     }
                     let zxid = self.tree.last_zxid();
+                    if let Some(cc) = self.clients.get_mut(&from) {
+                        cc.answered = cc.answered.max(xid);
+                    }
                     ctx.send(
                         from,
                         Message::Zk(ZkMessage::Response {
                             conn,
                             xid,
                             zxid,
-                            outcome,
+                            outcome: Box::new(outcome),
                         }),
                     );
                 }
@@ -1161,7 +1217,8 @@ impl ZkServer {
                 if let Some(c) = self.clients.get(&from).copied() {
                     if c.conn == conn {
                         self.touch(c.session, ctx.now);
-                        ctx.send(from, Message::Zk(ZkMessage::PingReply { conn }));
+                        let answered = c.answered;
+                        ctx.send(from, Message::Zk(ZkMessage::PingReply { conn, answered }));
                     }
                 }
             }

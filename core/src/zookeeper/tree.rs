@@ -3,7 +3,33 @@
 
 use crate::zookeeper::messages::{KeeperError, Op, OpError, OpOutcome, OpResult, Txn, WatchType};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: a fixed (unseeded) hasher, so lookups are fast and nothing depends on a random
+/// state. The node map is never iterated in an order that matters (listings sort).
+#[derive(Clone, Copy, Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// ZooKeeper's `Stat`, as `stat` prints it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +63,7 @@ pub struct Trigger {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataTree {
-    nodes: BTreeMap<String, Znode>,
+    nodes: FnvMap<String, Znode>,
     ephemerals: BTreeMap<u64, BTreeSet<String>>,
     /// Live sessions and their negotiated timeouts (createSession/closeSession are txns).
     sessions: BTreeMap<u64, u32>,
@@ -113,14 +139,11 @@ fn err(code: KeeperError, path: &str) -> OpError {
 impl DataTree {
     /// A fresh tree: `/` and `/zookeeper` (with `config` and `quota`), all at zxid 0.
     pub fn new() -> Self {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = FnvMap::default();
+        // As DataTree's constructor: empty data, a default StatPersisted (all zero).
         let blank = |children: &[&str]| Znode {
-            data: None,
-            stat: Stat {
-                cversion: if children.is_empty() { 0 } else { -1 },
-                num_children: 0,
-                ..Stat::default()
-            },
+            data: Some(String::new()),
+            stat: Stat::default(),
             children: children.iter().map(|s| s.to_string()).collect(),
         };
         nodes.insert("/".to_string(), blank(&["zookeeper"]));
@@ -152,11 +175,17 @@ impl DataTree {
     }
 
     /// Every path in the tree, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.nodes.keys()
+    pub fn paths(&self) -> Vec<&String> {
+        let mut v: Vec<&String> = self.nodes.keys().collect();
+        v.sort();
+        v
     }
 
     fn stat_of(&self, n: &Znode) -> Stat {
+        Self::stat_of_node(n)
+    }
+
+    fn stat_of_node(n: &Znode) -> Stat {
         let mut s = n.stat;
         s.num_children = n.children.len() as i32;
         s.data_length = n.data.as_ref().map_or(0, |d| d.len() as i32);
@@ -197,6 +226,15 @@ impl DataTree {
 
     /// Applies a committed transaction; returns its result and the changes watches care about.
     pub fn apply(&mut self, txn: &Txn, triggers: &mut Vec<Trigger>) -> OpOutcome {
+        self.apply_with(txn, &mut Some(triggers))
+    }
+
+    /// Applies without collecting watch triggers (a server without watches, replays).
+    pub fn apply_quiet(&mut self, txn: &Txn) -> OpOutcome {
+        self.apply_with(txn, &mut None)
+    }
+
+    fn apply_with(&mut self, txn: &Txn, triggers: &mut Option<&mut Vec<Trigger>>) -> OpOutcome {
         self.last_zxid = self.last_zxid.max(txn.zxid);
         match &txn.op {
             Op::Multi(ops) => {
@@ -205,7 +243,7 @@ impl DataTree {
                 let mut results = Vec::new();
                 let mut local = Vec::new();
                 for op in ops {
-                    match self.apply_op(txn, op, &mut local) {
+                    match self.apply_op(txn, op, &mut Some(&mut local)) {
                         Ok(r) => results.push(r),
                         Err(e) => {
                             (self.nodes, self.ephemerals) = saved;
@@ -213,14 +251,21 @@ impl DataTree {
                         }
                     }
                 }
-                triggers.extend(local);
+                if let Some(t) = triggers.as_mut() {
+                    t.extend(local);
+                }
                 Ok(OpResult::Multi(results))
             }
             op => self.apply_op(txn, op, triggers),
         }
     }
 
-    fn apply_op(&mut self, txn: &Txn, op: &Op, triggers: &mut Vec<Trigger>) -> OpOutcome {
+    fn apply_op(
+        &mut self,
+        txn: &Txn,
+        op: &Op,
+        triggers: &mut Option<&mut Vec<Trigger>>,
+    ) -> OpOutcome {
         match op {
             Op::Create {
                 path,
@@ -274,14 +319,18 @@ impl DataTree {
                         .or_default()
                         .insert(full.clone());
                 }
-                triggers.push(Trigger {
-                    path: full.clone(),
-                    kind: WatchType::NodeCreated,
-                });
-                triggers.push(Trigger {
-                    path: parent_path,
-                    kind: WatchType::NodeChildrenChanged,
-                });
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: full.clone(),
+                        kind: WatchType::NodeCreated,
+                    });
+                }
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: parent_path,
+                        kind: WatchType::NodeChildrenChanged,
+                    });
+                }
                 Ok(OpResult::Created(full))
             }
             Op::Delete { path, version } => {
@@ -317,12 +366,13 @@ impl DataTree {
                 n.stat.version += 1;
                 n.stat.mzxid = txn.zxid;
                 n.stat.mtime = txn.time_ms;
-                let n = self.nodes.get(path).expect("exists");
-                let s = self.stat_of(n);
-                triggers.push(Trigger {
-                    path: path.clone(),
-                    kind: WatchType::NodeDataChanged,
-                });
+                let s = Self::stat_of_node(n);
+                if let Some(t) = triggers.as_mut() {
+                    t.push(Trigger {
+                        path: path.clone(),
+                        kind: WatchType::NodeDataChanged,
+                    });
+                }
                 Ok(OpResult::Stat(s))
             }
             Op::Check { path, version } => {
@@ -356,7 +406,7 @@ impl DataTree {
         }
     }
 
-    fn remove_node(&mut self, path: &str, zxid: u64, triggers: &mut Vec<Trigger>) {
+    fn remove_node(&mut self, path: &str, zxid: u64, triggers: &mut Option<&mut Vec<Trigger>>) {
         if let Some(n) = self.nodes.remove(path) {
             if n.stat.ephemeral_owner != 0 {
                 if let Some(set) = self.ephemerals.get_mut(&n.stat.ephemeral_owner) {
@@ -372,23 +422,25 @@ impl DataTree {
             parent.stat.cversion += 1;
             parent.stat.pzxid = zxid;
         }
-        triggers.push(Trigger {
-            path: path.to_string(),
-            kind: WatchType::NodeDeleted,
-        });
-        triggers.push(Trigger {
-            path: parent_path,
-            kind: WatchType::NodeChildrenChanged,
-        });
+        if let Some(t) = triggers.as_mut() {
+            t.push(Trigger {
+                path: path.to_string(),
+                kind: WatchType::NodeDeleted,
+            });
+        }
+        if let Some(t) = triggers.as_mut() {
+            t.push(Trigger {
+                path: parent_path,
+                kind: WatchType::NodeChildrenChanged,
+            });
+        }
     }
 
     /// A fresh tree with `txns` applied in order (restart, sync).
     pub fn replay<'a>(txns: impl IntoIterator<Item = &'a Txn>) -> Self {
         let mut t = DataTree::new();
-        let mut scratch = Vec::new();
         for txn in txns {
-            let _ = t.apply(txn, &mut scratch);
-            scratch.clear();
+            let _ = t.apply_quiet(txn);
         }
         t
     }
@@ -423,7 +475,7 @@ mod tests {
         let mut t = DataTree::new();
         let mut tr = Vec::new();
         assert_eq!(t.stat("/").unwrap().num_children, 1);
-        assert_eq!(t.stat("/").unwrap().cversion, -1);
+        assert_eq!(t.stat("/").unwrap().cversion, 0);
         assert_eq!(
             t.apply(&txn(1, create("/a", false, false)), &mut tr),
             Ok(OpResult::Created("/a".into()))
@@ -504,7 +556,7 @@ mod tests {
         ]);
         assert!(t.apply(&txn(1, m), &mut tr).is_err());
         assert!(t.get("/m").is_none());
-        assert_eq!(t.stat("/").unwrap().cversion, -1);
+        assert_eq!(t.stat("/").unwrap().cversion, 0);
         let ok = Op::Multi(vec![
             create("/m", false, false),
             Op::Check {

@@ -1,0 +1,84 @@
+// Tutorials in the page: open a chapter, run its cells by clicking, watch the goals turn green.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Index of the chapter whose file stem is `id` in the chapter list. */
+async function openChapter(page, titlePrefix) {
+  await page.waitForSelector('#chapter');
+  const value = await page.$eval('#chapter', (sel, prefix) =>
+    [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
+  assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
+  await page.selectOption('#chapter', value);
+  await page.waitForSelector('.step[data-step="0"]');
+}
+
+async function runStep(page) {
+  const cells = await page.$$('.step .run-cell');
+  for (const b of cells) await b.click();
+  if (cells.length) await page.waitForSelector(`.step .cell:nth-of-type(1).ran, .step .cell.ran`);
+}
+
+async function goalsMet(page) {
+  await page.waitForFunction(() => {
+    const goals = [...document.querySelectorAll('.step .goal')];
+    return goals.length > 0 && goals.every((g) => g.classList.contains('met'));
+  }, null, { timeout: 20000 });
+}
+
+for (const [locale, title, shot] of [['ko-KR', '3. 주키퍼 앙상블', 'tutorial-zookeeper-ko'], ['en-US', '3. The ZooKeeper ensemble', 'tutorial-zookeeper-en']]) {
+  test(`chapter 3 (${locale}): every step's cells run by clicking and its goals turn green`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url, { locale });
+    await openChapter(page, title);
+    const steps = await page.$$eval('.step-dot', (d) => d.length);
+    assert.equal(steps, 5);
+    for (let s = 0; s < steps; s++) {
+      await page.waitForSelector(`.step[data-step="${s}"]`);
+      await runStep(page);
+      await goalsMet(page);
+      if (s === 2) await screenshot(page, `${shot}-one-down`);
+      if (s < steps - 1) await page.click('#next-step');
+    }
+    // The last step's output shows the recovered tree: what was committed, not what failed.
+    const out = await page.$$eval('.step .cell-output', (o) => o.at(-1).textContent);
+    assert.match(out, /\[one-down, tutorial, zookeeper\]/);
+    await screenshot(page, shot);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('a goal turns green when reached with the buttons instead of the cell', async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  await openChapter(page, '3. The ZooKeeper ensemble');
+  await page.click('.step-dot:nth-child(3)');
+  await page.waitForSelector('.step[data-step="2"]');
+  assert.equal(await page.$eval('.goal[data-goal="zookeeper3 is stopped"]', (g) => g.classList.contains('met')), false);
+  await page.click('[data-action="stop-zookeeper3"]');
+  await page.waitForSelector('.goal.met[data-goal="zookeeper3 is stopped"]');
+  await context.close();
+});
+
+test('progress and position survive a reload (local storage)', async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  await openChapter(page, '3. The ZooKeeper ensemble');
+  await runStep(page);
+  await goalsMet(page);
+  await page.click('#next-step');
+  await page.reload();
+  await page.waitForSelector('.step[data-step="1"]');
+  const label = await page.$eval('#chapter', (s) => s.options[s.selectedIndex].textContent);
+  assert.match(label, /\(1\/5\)/);
+  await context.close();
+});
