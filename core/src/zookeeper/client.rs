@@ -7,7 +7,7 @@ use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 use crate::zookeeper::messages::{
     KeeperError, Op, OpError, OpOutcome, OpResult, WatchType, ZkMessage, Zxid,
 };
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientState {
@@ -41,9 +41,11 @@ pub struct ZkClient {
     last_heard: u64,
     last_sent: u64,
     queue: VecDeque<(u32, Op)>,
-    in_flight: Option<(u32, Op)>,
+    /// The request on the wire: its xid and path (for the error if the connection drops).
+    in_flight: Option<(u32, String)>,
     next_xid: u32,
-    results: BTreeMap<u32, OpOutcome>,
+    /// Finished requests not yet collected (a few at most: a Vec, no tree nodes to allocate).
+    results: Vec<(u32, OpOutcome)>,
     /// Watch notifications received, in order.
     pub watch_events: Vec<(WatchType, String)>,
     /// Set once the first connection succeeded (the shell prints `WATCHER::` then).
@@ -68,7 +70,7 @@ impl ZkClient {
             queue: VecDeque::new(),
             in_flight: None,
             next_xid: 1,
-            results: BTreeMap::new(),
+            results: Vec::new(),
             watch_events: Vec::new(),
             ever_connected: false,
             started: false,
@@ -120,15 +122,14 @@ impl ZkClient {
     }
 
     fn fail_all(&mut self, code: KeeperError) {
-        let pending: Vec<(u32, Op)> = self
+        let pending: Vec<(u32, String)> = self
             .in_flight
             .take()
             .into_iter()
-            .chain(self.queue.drain(..))
+            .chain(self.queue.drain(..).map(|(x, op)| (x, op_path(&op))))
             .collect();
-        for (xid, op) in pending {
-            let path = op_path(&op);
-            self.results.insert(xid, Err(OpError { code, path }));
+        for (xid, path) in pending {
+            self.results.push((xid, Err(OpError { code, path })));
         }
     }
 
@@ -158,16 +159,17 @@ impl ZkClient {
             return;
         }
         if let Some((xid, op)) = self.queue.pop_front() {
+            let path = op_path(&op);
             ctx.send(
                 self.current_host(),
                 Message::Zk(ZkMessage::Request {
                     conn: self.conn,
                     xid,
-                    op: op.clone(),
+                    op,
                 }),
             );
             self.last_sent = ctx.now;
-            self.in_flight = Some((xid, op));
+            self.in_flight = Some((xid, path));
         }
     }
 
@@ -178,23 +180,23 @@ impl ZkClient {
         match self.state {
             ClientState::Expired => {
                 let path = op_path(&op);
-                self.results.insert(
+                self.results.push((
                     xid,
                     Err(OpError {
                         code: KeeperError::SessionExpired,
                         path,
                     }),
-                );
+                ));
             }
             ClientState::Closed => {
                 let path = op_path(&op);
-                self.results.insert(
+                self.results.push((
                     xid,
                     Err(OpError {
                         code: KeeperError::ConnectionLoss,
                         path,
                     }),
-                );
+                ));
             }
             _ => {
                 self.queue.push_back((xid, op));
@@ -205,7 +207,8 @@ impl ZkClient {
     }
 
     pub fn take_result(&mut self, xid: u32) -> Option<OpOutcome> {
-        self.results.remove(&xid)
+        let i = self.results.iter().position(|r| r.0 == xid)?;
+        Some(self.results.swap_remove(i).1)
     }
 
     /// Closes the session (a closeSession request if connected).
@@ -304,7 +307,7 @@ impl Node for ZkClient {
                     if *outcome == Ok(OpResult::SessionClosed) {
                         self.state = ClientState::Closed;
                     }
-                    self.results.insert(xid, *outcome);
+                    self.results.push((xid, *outcome));
                 }
                 self.pump(ctx);
             }
