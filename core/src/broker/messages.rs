@@ -165,6 +165,18 @@ impl KafkaMessage {
         )
     }
 
+    /// `controller`, `replication` or `kafka` (client requests), for colouring.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            KafkaMessage::Fetch { .. } | KafkaMessage::FetchResponse { .. } => "replication",
+            KafkaMessage::MetadataRequest { .. }
+            | KafkaMessage::MetadataResponse { .. }
+            | KafkaMessage::CreateTopicsRequest { .. }
+            | KafkaMessage::CreateTopicsResponse { .. } => "kafka",
+            _ => "controller",
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             KafkaMessage::LeaderAndIsr { partitions, .. } => {

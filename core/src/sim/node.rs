@@ -36,12 +36,14 @@ impl Message {
     }
 
     /// Which connection it travels on, for colouring: `election` (3888), `quorum` (2888),
-    /// `client` (the client port), `tcp` (a refused connection).
+    /// `client` (the client port), `tcp` (a refused connection); Kafka: `controller`
+    /// (LeaderAndIsr, UpdateMetadata, AlterIsr), `replication` (Fetch), `kafka` (clients).
     pub fn channel(&self) -> &'static str {
         match self {
             Message::Zk(ZkMessage::Notification(_)) => "election",
             Message::Zk(ZkMessage::Quorum { .. }) => "quorum",
             Message::Zk(_) => "client",
+            Message::Kafka(m) => m.channel(),
             Message::Refused => "tcp",
         }
     }
