@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod cluster_view;
+pub mod compose_editor;
 pub mod controls;
 pub mod event_log;
 pub mod host_controls;

@@ -2,9 +2,11 @@
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
 use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
+use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
 use kafka_playground_core::notebook::Cell;
-use kafka_playground_core::Cluster;
+use kafka_playground_core::{Cluster, ClusterConfig};
+use std::collections::BTreeMap;
 
 /// Speeds offered by the time controls (virtual ms per real ms).
 pub const SPEEDS: [f64; 8] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0];
@@ -30,6 +32,34 @@ pub struct Driver {
     journal: Vec<(u64, String)>,
     /// Whether the cluster was booted before the first command (chapters) or started at t=0.
     booted: bool,
+    /// The cluster's definition, and the compose text it came from when not the tutorial's.
+    config: ClusterConfig,
+    compose: Option<String>,
+}
+
+/// A compose file that cannot become a cluster: the line and what is wrong there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComposeProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses a compose file into a cluster definition and its warnings.
+pub fn compose_config(text: &str) -> Result<(ClusterConfig, Vec<String>), ComposeProblem> {
+    let parsed = parse_compose(text, &BTreeMap::new()).map_err(|e| ComposeProblem {
+        line: e.line,
+        message: e.to_string(),
+    })?;
+    if parsed.config.zookeepers.is_empty() {
+        return Err(ComposeProblem {
+            line: 1,
+            message: "the file defines no ZooKeeper server".into(),
+        });
+    }
+    Ok((
+        parsed.config,
+        parsed.warnings.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 impl Driver {
@@ -41,7 +71,33 @@ impl Driver {
             target_ms: 0.0,
             journal: Vec::new(),
             booted: false,
+            config: ClusterConfig::seed(),
+            compose: None,
         }
+    }
+
+    /// The compose text of the running cluster, when it is not the tutorial's.
+    pub fn compose(&self) -> Option<&str> {
+        self.compose.as_deref()
+    }
+
+    /// Replaces the cluster with one built from a compose file (restarted with the same seed).
+    /// A bad file changes nothing and says which line is wrong.
+    pub fn apply_compose(&mut self, text: &str) -> Result<Vec<String>, ComposeProblem> {
+        let (config, warnings) = compose_config(text)?;
+        self.config = config;
+        self.compose = Some(text.to_string());
+        let seed = self.cluster.seed();
+        self.restart(seed);
+        Ok(warnings)
+    }
+
+    /// Back to the tutorial's cluster.
+    pub fn reset_compose(&mut self) {
+        self.config = ClusterConfig::seed();
+        self.compose = None;
+        let seed = self.cluster.seed();
+        self.restart(seed);
     }
 
     pub fn cluster(&self) -> &Cluster {
@@ -54,7 +110,7 @@ impl Driver {
 
     /// A fresh cluster from `seed`: the same seed gives the same run again.
     pub fn restart(&mut self, seed: u64) {
-        self.cluster = Cluster::seed_cluster(seed);
+        self.cluster = Cluster::new(self.config.clone(), seed);
         self.target_ms = 0.0;
         self.journal.clear();
         self.booted = false;
@@ -207,6 +263,37 @@ mod tests {
         assert_eq!(other.cluster().now_ms(), now);
         assert_eq!(other.cluster().event_log_hash(), hash);
         assert_eq!(other.journal(), &journal[..]);
+    }
+
+    #[test]
+    fn a_bad_compose_file_changes_nothing_and_names_the_line() {
+        let mut d = Driver::new(4);
+        d.frame(100.0);
+        let before = d.cluster().event_log_hash();
+        let bad = kafka_playground_core::compose::SEED_COMPOSE_ANNOTATED;
+        let e = d.apply_compose(bad).unwrap_err();
+        assert_eq!(e.line, 14, "{e:?}");
+        assert!(e.message.contains("server2="), "{e:?}");
+        assert_eq!(d.cluster().event_log_hash(), before);
+        assert_eq!(d.compose(), None);
+    }
+
+    #[test]
+    fn a_good_compose_file_rebuilds_the_cluster_from_it() {
+        let mut d = Driver::new(4);
+        let text = kafka_playground_core::compose::SEED_COMPOSE
+            .replace("KAFKA_BROKER_ID: 3", "KAFKA_BROKER_ID: 33");
+        let warnings = d.apply_compose(&text).unwrap();
+        assert!(
+            warnings.iter().any(|w| w.contains("kafdrop")),
+            "{warnings:?}"
+        );
+        let snap = d.cluster().snapshot();
+        assert_eq!(snap.hosts.len(), 6);
+        assert_eq!(snap.host("kafka3").map(|h| h.id), Some(33));
+        assert_eq!(d.compose(), Some(text.as_str()));
+        d.reset_compose();
+        assert_eq!(d.compose(), None);
     }
 
     #[test]

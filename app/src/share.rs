@@ -35,6 +35,9 @@ pub struct ShareState {
     pub journal: Vec<(u64, String)>,
     /// Virtual time the sharer had reached.
     pub now_ms: u64,
+    /// The compose file, when the cluster was not the tutorial's.
+    #[serde(default)]
+    pub compose: Option<String>,
 }
 
 pub fn encode(state: &ShareState) -> String {
@@ -101,6 +104,7 @@ mod tests {
                 ),
             ],
             now_ms: 9_000,
+            compose: None,
         }
     }
 

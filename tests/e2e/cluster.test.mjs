@@ -111,3 +111,26 @@ test('the ZooKeeper tree shows each server\'s copy with data and stat', async ()
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the compose file: a bad one names its line and changes nothing; a good one rebuilds the cluster', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const annotated = await readFile(new URL('../../core/src/compose/seed-docker-compose-annotated.yml', import.meta.url), 'utf8');
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'en-US' });
+  await waitForOneLeader(page);
+  await page.click('#tab-compose');
+  const seed = await page.inputValue('#compose-text');
+  assert.match(seed, /KAFKA_BROKER_ID: 3/);
+  await page.fill('#compose-text', annotated);
+  await page.click('#compose-apply');
+  await page.waitForSelector('.compose-error');
+  assert.match(await page.textContent('.compose-error .line.bad'), /14 \|.*server2=zookeeper2/);
+  assert.equal(await page.$$eval('g.host', (g) => g.length), 6);
+  await screenshot(page, 'compose-error-en');
+  await page.fill('#compose-text', seed.replace('KAFKA_BROKER_ID: 3', 'KAFKA_BROKER_ID: 33'));
+  await page.click('#compose-apply');
+  await page.waitForSelector('.compose-ok');
+  assert.match(await page.textContent('.compose-ok'), /kafdrop/);
+  await page.waitForFunction(() => document.querySelector('g.host[data-host="kafka3"] .host-id')?.textContent === 'broker.id 33');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

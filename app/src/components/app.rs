@@ -2,6 +2,7 @@
 
 use crate::chapters;
 use crate::components::cluster_view::ClusterView;
+use crate::components::compose_editor::ComposeEditor;
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
 use crate::components::host_controls::HostControls;
@@ -19,6 +20,7 @@ use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
+use kafka_playground_core::compose::SEED_COMPOSE;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -59,7 +61,8 @@ pub fn app() -> Html {
     let chapter = use_state(|| saved_chapter);
     let step = use_state(|| saved_step);
     let runs = use_mut_ref(CellRuns::default);
-    let tree_tab = use_state(|| false);
+    // Bottom-right tab: 0 event log, 1 ZooKeeper tree, 2 docker-compose.yml.
+    let tab = use_state(|| 0u8);
     let zk_server = use_state(|| "zookeeper1".to_string());
     let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
         Some(c) => chapters::load(c, l),
@@ -274,6 +277,7 @@ pub fn app() -> Html {
                 step: *step,
                 journal: d.journal().to_vec(),
                 now_ms: d.cluster().now_ms(),
+                compose: d.compose().map(str::to_string),
             };
             let fragment = share::encode(&state);
             let Some(window) = web_sys::window() else {
@@ -340,6 +344,25 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    let on_apply = {
+        let (driver, runs, redraw) = (driver.clone(), runs.clone(), redraw.clone());
+        Callback::from(move |text: String| {
+            let out = driver.borrow_mut().apply_compose(&text);
+            if out.is_ok() {
+                runs.borrow_mut().clear();
+            }
+            redraw.force_update();
+            out
+        })
+    };
+    let on_reset = {
+        let (driver, runs, redraw) = (driver.clone(), runs.clone(), redraw.clone());
+        Callback::from(move |_| {
+            driver.borrow_mut().reset_compose();
+            runs.borrow_mut().clear();
+            redraw.force_update();
+        })
+    };
     let toggle_lang = {
         let lang = lang.clone();
         Callback::from(move |_| lang.set(lang.other()))
@@ -484,21 +507,30 @@ pub fn app() -> Html {
                     </section>
                     <section class="panel log">
                         <div class="tabs" role="tablist">
-                            <button id="tab-events" role="tab" aria-selected={(!*tree_tab).to_string()}
-                                class={classes!((!*tree_tab).then_some("active"))}
-                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(false)) } }>
-                                { text(l, Label::EventLog) }</button>
-                            <button id="tab-zk-tree" role="tab" aria-selected={tree_tab.to_string()}
-                                class={classes!(tree_tab.then_some("active"))}
-                                onclick={ { let t = tree_tab.clone(); Callback::from(move |_| t.set(true)) } }>
-                                { text(l, Label::ZkTree) }</button>
+                            { for [(0u8, "tab-events", Label::EventLog), (1, "tab-zk-tree", Label::ZkTree), (2, "tab-compose", Label::Compose)]
+                                .into_iter().map(|(n, id, label)| {
+                                    let t = tab.clone();
+                                    html! {
+                                        <button id={id} role="tab" aria-selected={(*tab == n).to_string()}
+                                            class={classes!((*tab == n).then_some("active"))}
+                                            onclick={Callback::from(move |_| t.set(n))}>{ text(l, label) }</button>
+                                    }
+                                }) }
                         </div>
-                        if *tree_tab {
-                            <ZkBrowser lang={l} servers={snapshot.zookeepers.iter().map(|z| z.name.clone()).collect::<Vec<_>>()}
-                                server={(*zk_server).clone()} znodes={d.cluster().znodes(&zk_server)}
-                                on_server={ { let z = zk_server.clone(); Callback::from(move |s: String| z.set(s)) } } />
-                        } else {
-                            <EventLog lang={l} {events} />
+                        {
+                            match *tab {
+                                1 => html! {
+                                    <ZkBrowser lang={l} servers={snapshot.zookeepers.iter().map(|z| z.name.clone()).collect::<Vec<_>>()}
+                                        server={(*zk_server).clone()} znodes={d.cluster().znodes(&zk_server)}
+                                        on_server={ { let z = zk_server.clone(); Callback::from(move |s: String| z.set(s)) } } />
+                                },
+                                2 => html! {
+                                    <ComposeEditor lang={l}
+                                        current={d.compose().map(str::to_string).unwrap_or_else(|| SEED_COMPOSE.to_string())}
+                                        {on_apply} {on_reset} />
+                                },
+                                _ => html! { <EventLog lang={l} {events} /> },
+                            }
                         }
                     </section>
                 </div>

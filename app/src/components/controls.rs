@@ -72,7 +72,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <span class="clock" title={ text(l, Label::VirtualTime) } aria-live="off">
                 { format!("{} {}", text(l, Label::VirtualTime), format_clock(props.now_ms)) }
             </span>
-            <form class="seed" onsubmit={on_restart}>
+            <form class="seed" onsubmit={on_restart} title={ text(l, Label::RestartHint) }>
                 <label>{ text(l, Label::Seed) }
                     <input id="seed" ref={seed_input} type="number" min="0" value={props.seed.to_string()} />
                 </label>
