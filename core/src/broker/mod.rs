@@ -105,6 +105,7 @@ enum Pending {
         corr: u32,
         client: HostId,
         name: String,
+        json: String,
     },
 }
 
@@ -592,7 +593,9 @@ impl Broker {
                     }
                 }
             }
-            Pending::TopicCreate { corr, client, name } => {
+            Pending::TopicCreate {
+                corr, client, name, ..
+            } => {
                 let res = match r {
                     Ok(_) => None,
                     Err(e) if e.code == KeeperError::NodeExists => Some(Err((
@@ -634,12 +637,21 @@ impl Broker {
                 let p = zs::state_path(&key.0, key.1);
                 self.get(ctx, &p, false, Pending::StateData { key })
             }
-            Pending::TopicCreate { corr, client, name } => {
-                let res = Err((
-                    "REQUEST_TIMED_OUT".to_string(),
-                    "ZooKeeper connection lost".to_string(),
-                ));
-                self.finish_create_topic(corr, client, &name, res, ctx);
+            Pending::TopicCreate {
+                corr,
+                client,
+                name,
+                json,
+            } => {
+                // Blocks until ZooKeeper is back (the request's own timeout answers first).
+                let path = zs::topic_path(&name);
+                let why = Pending::TopicCreate {
+                    corr,
+                    client,
+                    name,
+                    json: json.clone(),
+                };
+                self.create(ctx, &path, Some(json), false, why);
             }
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
@@ -1289,17 +1301,13 @@ impl Broker {
         }
         for (name, json) in writes {
             let path = zs::topic_path(&name);
-            self.create(
-                ctx,
-                &path,
-                Some(json),
-                false,
-                Pending::TopicCreate {
-                    corr,
-                    client: from,
-                    name,
-                },
-            );
+            let why = Pending::TopicCreate {
+                corr,
+                client: from,
+                name,
+                json: json.clone(),
+            };
+            self.create(ctx, &path, Some(json), false, why);
         }
         self.creates.push(PendingCreate {
             corr,
@@ -1448,8 +1456,7 @@ impl Broker {
                         if r.is_none() {
                             *r = Some(Err((
                                 "REQUEST_TIMED_OUT".into(),
-                                "Timed out waiting for the topic's partitions to get leaders."
-                                    .into(),
+                                "The request timed out.".into(),
                             )));
                         }
                     }

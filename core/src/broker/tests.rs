@@ -347,3 +347,36 @@ fn same_seed_same_run() {
     };
     assert_eq!(go(), go());
 }
+
+#[test]
+fn without_a_zookeeper_quorum_metadata_is_served_but_creation_waits() {
+    let mut c = booted(11);
+    run(&mut c, "kafka-topics --create --topic a --bootstrap-server kafka1:19091 --partitions 3 --replication-factor 3");
+    run(&mut c, "docker compose kill zookeeper2 zookeeper3");
+    run(&mut c, "sleep 5");
+    let d = run(
+        &mut c,
+        "kafka-topics --describe --bootstrap-server kafka1:19091",
+    );
+    assert_eq!(d.lines().count(), 4, "{d}");
+    let out = c.run_command("kafka-topics --create --topic b --bootstrap-server kafka1:19091 --partitions 1 --replication-factor 1", None);
+    assert_eq!(out.exit_code, 1);
+    assert!(out.stdout.contains("Timed out"), "{out:?}");
+    run(&mut c, "docker compose start zookeeper2 zookeeper3");
+    run(&mut c, "sleep 30");
+    // The write the controller kept retrying lands once a majority is back.
+    assert_eq!(
+        run(
+            &mut c,
+            "kafka-topics --list --bootstrap-server kafka1:19091"
+        ),
+        "a\nb\n"
+    );
+    assert_eq!(
+        run(
+            &mut c,
+            "kafka-topics --create --topic c --bootstrap-server kafka1:19091"
+        ),
+        "Created topic c.\n"
+    );
+}
