@@ -22,6 +22,9 @@ async function openChapter(page, titlePrefix) {
   assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
   await page.selectOption('#chapter', value);
   await page.waitForSelector('.step[data-step="0"]');
+  // The chapter got its own fresh cluster, booted until every ZooKeeper serves (as the headless
+  // runner gives it), so a leader is there before any cell runs.
+  assert.equal(await page.$$eval('g.host.zookeeper.mode-leading', (g) => g.length), 1);
 }
 
 async function runStep(page) {

@@ -213,8 +213,15 @@ pub fn app() -> Html {
             runs.clone(),
             save_position.clone(),
         );
+        let (driver, lang, redraw) = (driver.clone(), lang.clone(), redraw.clone());
         Callback::from(move |c: Option<usize>| {
             runs.borrow_mut().clear();
+            // Each chapter starts on its own fresh cluster, booted as in the headless runner, so
+            // its cells print what the notebook expects.
+            if let Some(nb) = c.and_then(|c| chapters::load(c, *lang).ok()) {
+                driver.borrow_mut().restart_booted(nb.seed);
+                redraw.force_update();
+            }
             chapter.set(c);
             step.set(0);
             save(c, 0);
