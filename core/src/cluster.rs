@@ -698,10 +698,14 @@ impl Cluster {
                     is_controller: br.is_some_and(|x| x.controller_epoch().is_some()),
                     controller_epoch: br.and_then(Broker::controller_epoch),
                     known_controller: br.map_or(-1, |x| x.cache.controller_id),
-                    failed: br.and_then(|x| match &x.phase {
-                        Phase::Failed(r) => Some(r.clone()),
-                        _ => None,
-                    }),
+                    // Kept after the failed JVM exited (the container is stopped then).
+                    failed: self
+                        .sim
+                        .host(h)
+                        .process
+                        .as_ref()
+                        .and_then(|p| p.as_broker())
+                        .and_then(|x| x.last_failure.clone()),
                 }
             })
             .collect()

@@ -165,6 +165,8 @@ pub struct Broker {
     next_batch: u64,
     /// The ZooKeeper connection was up at the last look (to notice reconnections).
     zk_was_connected: bool,
+    /// Why the last start failed (kept across the exit, for the page and `docker logs`).
+    pub last_failure: Option<String>,
 }
 
 impl Broker {
@@ -184,6 +186,7 @@ impl Broker {
             batches: BTreeMap::new(),
             next_batch: 0,
             zk_was_connected: false,
+            last_failure: None,
         }
     }
 
@@ -435,10 +438,14 @@ impl Broker {
                     let id = self.id();
                     let r2 = reason.clone();
                     ctx.emit(|| EventKind::BrokerFailed { id, reason: r2 });
-                    self.phase = Phase::Failed(reason);
                     if let Some(zk) = self.zk.as_mut() {
                         zk.close(ctx);
                     }
+                    // "Fatal error during KafkaServer startup. Prepare to shutdown": the JVM
+                    // exits and so does the container.
+                    self.last_failure = Some(reason.clone());
+                    self.phase = Phase::Failed(reason);
+                    ctx.exit();
                 }
             },
             Pending::ControllerExists => match r {
@@ -1516,6 +1523,7 @@ fn emit_change_events(ch: &Change, s: &PartitionState, ctx: &mut Ctx) {
 impl Node for Broker {
     fn on_start(&mut self, ctx: &mut Ctx) {
         self.phase = Phase::Booting;
+        self.last_failure = None;
         let jitter = ctx.random_below(1000);
         ctx.set_timer(BOOT_MS + jitter, Timer::Broker(BrokerTimer::Booted));
     }
@@ -1568,7 +1576,9 @@ impl Node for Broker {
         // Volatile state is gone; logs on disk stay (kept in `replicas`' logs later).
         let setup = self.setup.clone();
         let replicas = std::mem::take(&mut self.replicas).into_disk();
+        let failure = self.last_failure.take();
         *self = Broker::new(setup);
         self.replicas = replicas;
+        self.last_failure = failure;
     }
 }

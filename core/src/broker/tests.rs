@@ -334,6 +334,17 @@ fn a_restart_before_session_expiry_fails_like_kafka() {
     let b = c.snapshot().brokers[0].clone();
     assert!(b.failed.is_some(), "{b:?}");
     assert!(!b.running);
+    // The JVM exited, so did the container; once the old session expired it starts fine.
+    assert_eq!(
+        c.host_status("kafka1"),
+        Some(crate::snapshot::HostStatus::Stopped)
+    );
+    run(&mut c, "sleep 20");
+    run(&mut c, "docker compose start kafka1");
+    run(&mut c, "sleep 10");
+    let b = c.snapshot().brokers[0].clone();
+    assert!(b.running && b.failed.is_none(), "{b:?}");
+    assert_eq!(shell(&mut c, "ls /brokers/ids"), "[1, 2, 3]");
 }
 
 #[test]

@@ -73,6 +73,8 @@ pub struct Outbox {
     pub sends: Vec<(HostId, Message)>,
     pub timers: Vec<(u64, Timer)>,
     pub events: Vec<EventKind>,
+    /// The process exits after this handler (e.g. a broker whose startup failed).
+    pub exit: bool,
 }
 
 /// The handler's view of the world: the time, its own id, the simulator's RNG, its outbox.
@@ -98,6 +100,12 @@ impl<'a> Ctx<'a> {
         if self.record_events {
             self.out.events.push(f());
         }
+    }
+
+    /// Ends the process after this handler, as a JVM calling `System.exit` does: the host
+    /// stops (no goodbye beyond what the handler already sent).
+    pub fn exit(&mut self) {
+        self.out.exit = true;
     }
 
     /// Uniform in `[0, n)` from the simulator's single PRNG (`n` = 0 gives 0).
