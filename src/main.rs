@@ -43,6 +43,10 @@ enum Command {
         /// once every ZooKeeper serves (as after `docker compose up -d` and a short wait).
         #[arg(long)]
         no_wait: bool,
+        /// Boot only the ZooKeeper ensemble (`docker compose up -d zookeeper1 zookeeper2
+        /// zookeeper3`), without the Kafka brokers.
+        #[arg(long)]
+        no_brokers: bool,
     },
     /// Run tutorial notebooks headlessly: every cell against a fresh seeded cluster, checking
     /// expected outputs and goals; failures are printed as FILE:LINE.
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
             echo,
             events,
             no_wait,
+            no_brokers,
         } => {
             let text = if file == "-" {
                 let mut s = String::new();
@@ -94,9 +99,14 @@ fn main() -> ExitCode {
                     }
                 }
             };
-            let mut cluster = Cluster::seed_cluster(seed);
+            let mut config = kafka_playground_core::ClusterConfig::seed();
+            if no_brokers {
+                config.brokers.clear();
+            }
+            let mut cluster = Cluster::new(config, seed);
             if !no_wait {
                 cluster.wait_until_ready(60_000);
+                cluster.wait_until_brokers_ready(60_000);
             }
             let out = run_script(&mut cluster, &text, echo);
             let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());

@@ -1,7 +1,7 @@
 //! Same seed + same commands = the same run, byte for byte; different seeds change timings,
 //! not what the protocol guarantees.
 
-use kafka_playground_core::Cluster;
+use kafka_playground_core::{Cluster, ClusterConfig};
 
 const SCENARIO: &[&str] = &[
     "zookeeper-shell zookeeper1:2181 create /a 1",
@@ -23,7 +23,12 @@ const SCENARIO: &[&str] = &[
 ];
 
 fn run(seed: u64) -> (Cluster, Vec<String>) {
-    let mut c = Cluster::seed_cluster(seed);
+    // The ensemble alone (no brokers): the scenario checks ZooKeeper's own znodes.
+    let config = ClusterConfig {
+        brokers: Vec::new(),
+        ..ClusterConfig::seed()
+    };
+    let mut c = Cluster::new(config, seed);
     c.run_for(3_000);
     let outs = SCENARIO
         .iter()

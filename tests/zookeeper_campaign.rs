@@ -240,7 +240,13 @@ struct Stats {
 }
 
 fn run_seed(seed: u64) -> Result<Stats, String> {
-    let mut c = Cluster::seed_cluster(seed);
+    // The ensemble alone: brokers (their sessions and writes) have their own campaign
+    // (tests/broker_campaign.rs); `CAMPAIGN_BROKERS=1` runs this one with them booted too.
+    let mut config = kafka_playground_core::ClusterConfig::seed();
+    if std::env::var_os("CAMPAIGN_BROKERS").is_none() {
+        config.brokers.clear();
+    }
+    let mut c = Cluster::new(config, seed);
     let r = run_seed_on(seed, &mut c);
     if r.is_err() && std::env::var("CAMPAIGN_VERBOSE").is_ok() {
         let ev = c.events();

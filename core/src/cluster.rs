@@ -5,14 +5,21 @@
 //! status-only hosts for now. Commands ([`Cluster::run_command`]) and faults drive it; time
 //! advances with [`Cluster::step`], [`Cluster::run_until`] and [`Cluster::run_for`].
 
+use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable, API_TIMEOUT_MS};
+use crate::broker::messages::Endpoint;
+use crate::broker::{zk_state, Broker, BrokerSetup, Phase};
+use crate::compose::BrokerSettings;
 use crate::config::{ClusterConfig, Listener};
 use crate::sim::event::{Event, EventKind, ZkMode};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::{HostId, Process};
 use crate::sim::{InFlight, RunState, Simulator};
-use crate::snapshot::{HostKind, HostStatus, HostView, NetworkView, Snapshot, ZkServerView};
+use crate::snapshot::{
+    BrokerView, HostKind, HostStatus, HostView, NetworkView, PartitionView, Snapshot, TopicView,
+    ZkServerView,
+};
 use crate::zookeeper::client::ZkClient;
-use crate::zookeeper::messages::{Op, OpOutcome};
+use crate::zookeeper::messages::{Op, OpOutcome, OpResult};
 use crate::zookeeper::server::{ServerConfig, ServerStatus, ZkServer};
 use crate::zookeeper::tree::Stat;
 use serde::{Deserialize, Serialize};
@@ -71,18 +78,62 @@ impl Cluster {
             );
             zk_hosts.push(sim.add_host(&z.hostname, Some(Process::ZkServer(Box::new(server)))));
         }
-        let broker_hosts = config
+        let broker_hosts: Vec<HostId> = config
             .brokers
             .iter()
             .map(|b| sim.add_host(&b.hostname, None))
             .collect();
+        // Docker DNS: every container's hostname.
+        let directory: Vec<(String, HostId)> = zk_hosts
+            .iter()
+            .chain(broker_hosts.iter())
+            .map(|&h| (sim.host(h).name.clone(), h))
+            .collect();
+        for (b, &h) in config.brokers.iter().zip(&broker_hosts) {
+            let zk_servers = b
+                .zookeeper_connect
+                .iter()
+                .filter_map(|entry| {
+                    let (host, _) = entry.rsplit_once(':')?;
+                    let z = config.zookeepers.iter().find(|z| z.hostname == host)?;
+                    let hid = directory.iter().find(|(n, _)| *n == z.hostname)?.1;
+                    Some((hid, format!("{}:{}", z.hostname, z.client_port)))
+                })
+                .collect();
+            let settings = BrokerSettings {
+                offsets_topic_replication_factor: b.offsets_topic_replication_factor as i16,
+                ..BrokerSettings::default()
+            };
+            let setup = BrokerSetup {
+                id: b.broker_id,
+                endpoints: b
+                    .listeners
+                    .iter()
+                    .map(|l| Endpoint {
+                        listener: l.name.clone(),
+                        host: l.host.clone(),
+                        port: l.port,
+                    })
+                    .collect(),
+                inter_broker_listener: b.inter_broker_listener.clone(),
+                zk_servers,
+                settings,
+                directory: directory.clone(),
+            };
+            sim.host_mut(h).process = Some(Process::Broker(Box::new(Broker::new(setup))));
+        }
         // Compose starts the containers in order; each JVM comes up a little after the last.
         let mut at = 0;
         for (i, &h) in zk_hosts.iter().enumerate() {
             at += if i == 0 { 0 } else { 150 } + sim.random_below(200);
             sim.start_at(h, at);
         }
-        let mut c = Cluster {
+        // The brokers depend on the ZooKeepers: their containers start next.
+        for &h in &broker_hosts {
+            at += 100 + sim.random_below(200);
+            sim.start_at(h, at);
+        }
+        Cluster {
             config,
             seed,
             sim,
@@ -90,11 +141,7 @@ impl Cluster {
             broker_hosts,
             clients_opened: 0,
             history: Vec::new(),
-        };
-        for &b in &c.broker_hosts.clone() {
-            c.sim.start_at(b, 0);
         }
-        c
     }
 
     /// The seed tutorial's cluster.
@@ -623,7 +670,269 @@ impl Cluster {
             events: recent.to_vec(),
             event_count: events.len() as u64,
             network,
+            brokers: self.broker_views(),
+            topics: self.topics(),
         }
+    }
+
+    fn broker_views(&self) -> Vec<BrokerView> {
+        self.config
+            .brokers
+            .iter()
+            .zip(&self.broker_hosts)
+            .map(|(b, &h)| {
+                let up = self.sim.host(h).state == RunState::Running
+                    || self.sim.host(h).state == RunState::Paused;
+                let br = self
+                    .sim
+                    .host(h)
+                    .process
+                    .as_ref()
+                    .and_then(|p| p.as_broker())
+                    .filter(|_| up);
+                BrokerView {
+                    name: b.service.clone(),
+                    id: b.broker_id,
+                    running: br.is_some_and(|x| x.phase == Phase::Running),
+                    registered: br.is_some_and(|x| x.registered),
+                    is_controller: br.is_some_and(|x| x.controller_epoch().is_some()),
+                    controller_epoch: br.and_then(Broker::controller_epoch),
+                    known_controller: br.map_or(-1, |x| x.cache.controller_id),
+                    // Kept after the failed JVM exited (the container is stopped then).
+                    failed: self
+                        .sim
+                        .host(h)
+                        .process
+                        .as_ref()
+                        .and_then(|p| p.as_broker())
+                        .and_then(|x| x.last_failure.clone()),
+                }
+            })
+            .collect()
+    }
+}
+
+impl Cluster {
+    // ---------- brokers ----------
+
+    /// The broker process of a host name (`kafka1`) while the host runs it.
+    pub fn broker(&self, name: &str) -> Option<&Broker> {
+        let h = self.host_id(name)?;
+        if !self.broker_hosts.contains(&h) {
+            return None;
+        }
+        self.sim.host(h).process.as_ref()?.as_broker()
+    }
+
+    /// Running brokers, in configuration order.
+    pub fn running_brokers(&self) -> Vec<&Broker> {
+        self.broker_hosts
+            .iter()
+            .filter(|&&h| self.sim.host(h).state == RunState::Running)
+            .filter_map(|&h| self.sim.host(h).process.as_ref()?.as_broker())
+            .collect()
+    }
+
+    /// The active controller: (broker id, controller epoch), highest epoch if several think so.
+    pub fn controller(&self) -> Option<(i32, i32)> {
+        self.running_brokers()
+            .into_iter()
+            .filter_map(|b| Some((b.id(), b.controller_epoch()?)))
+            .max_by_key(|&(_, e)| e)
+    }
+
+    /// Every running broker is registered and knows the controller, and a controller has
+    /// loaded the cluster.
+    pub fn brokers_ready(&self) -> bool {
+        let bs = self.running_brokers();
+        if self.broker_hosts.is_empty() {
+            return true;
+        }
+        self.controller().is_some()
+            && self
+                .broker_hosts
+                .iter()
+                .all(|&h| !matches!(self.sim.host(h).state, RunState::Starting))
+            && bs.iter().all(|b| {
+                matches!(b.phase, Phase::Failed(_))
+                    || (b.phase == Phase::Running && b.cache.controller_id >= 0)
+            })
+    }
+
+    /// Runs until [`Cluster::brokers_ready`], at most `max_ms`. Returns whether it happened.
+    pub fn wait_until_brokers_ready(&mut self, max_ms: u64) -> bool {
+        let deadline = self.sim.now() + max_ms;
+        loop {
+            if self.brokers_ready() {
+                return true;
+            }
+            match self.sim.next_time() {
+                Some(t) if t <= deadline => {
+                    self.sim.step();
+                }
+                _ => {
+                    self.sim.run_until(deadline);
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// The server whose tree is the most up to date (highest committed zxid) among running ones.
+    fn freshest_zk(&self) -> Option<&ZkServer> {
+        self.zk_hosts
+            .iter()
+            .filter(|&&h| self.sim.host(h).state == RunState::Running)
+            .filter_map(|&h| self.sim.host(h).process.as_ref()?.as_zk_server())
+            .max_by_key(|s| s.tree().last_zxid())
+    }
+
+    /// Topics, partitions, leaders and ISRs as ZooKeeper stores them.
+    pub fn topics(&self) -> Vec<TopicView> {
+        let Some(s) = self.freshest_zk() else {
+            return Vec::new();
+        };
+        let t = s.tree();
+        let children = |path: &str| match t.read(&Op::GetChildren {
+            path: path.into(),
+            watch: false,
+        }) {
+            Ok(OpResult::Children(mut c, _)) => {
+                c.sort();
+                c
+            }
+            _ => Vec::new(),
+        };
+        let data = |path: &str| match t.read(&Op::GetData {
+            path: path.into(),
+            watch: false,
+        }) {
+            Ok(OpResult::Data(d, _)) => d,
+            _ => None,
+        };
+        children(zk_state::TOPICS)
+            .into_iter()
+            .filter_map(|name| {
+                let (assignment, topic_id) =
+                    zk_state::parse_topic(&data(&zk_state::topic_path(&name))?)?;
+                let partitions = assignment
+                    .into_iter()
+                    .map(|(p, replicas)| {
+                        let st = data(&zk_state::state_path(&name, p))
+                            .and_then(|d| zk_state::parse_state(&d));
+                        let (leader, leader_epoch, isr) = match st {
+                            Some((_, l, e, isr)) => ((l >= 0).then_some(l), e, isr),
+                            None => (None, -1, Vec::new()),
+                        };
+                        PartitionView {
+                            partition: p,
+                            leader,
+                            leader_epoch,
+                            replicas,
+                            isr,
+                        }
+                    })
+                    .collect();
+                Some(TopicView {
+                    name,
+                    topic_id,
+                    partitions,
+                })
+            })
+            .collect()
+    }
+
+    /// Every broker listener address as a client dials it (`kafka1:19091`, `127.0.0.1:9091`).
+    pub fn dial_book(&self) -> Vec<Dialable> {
+        self.config
+            .brokers
+            .iter()
+            .zip(&self.broker_hosts)
+            .flat_map(|(b, &h)| {
+                b.listeners.iter().map(move |l| Dialable {
+                    address: l.address(),
+                    host: h,
+                    listener: l.name.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Resolves one `--bootstrap-server` entry. Err = the host name does not resolve;
+    /// Ok(None) = it resolves but nothing listens there (connections are refused).
+    pub fn resolve_bootstrap(&self, addr: &str) -> Result<Option<Dialable>, String> {
+        let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+        let book = self.dial_book();
+        if let Some(d) = book.iter().find(|d| d.address == addr) {
+            return Ok(Some(d.clone()));
+        }
+        let known = self.host_id(host).is_some()
+            || host == "localhost"
+            || host == "127.0.0.1"
+            || book
+                .iter()
+                .any(|d| d.address.starts_with(&format!("{host}:")));
+        if !known || port.parse::<u16>().is_err() {
+            return Err(host.to_string());
+        }
+        Ok(None)
+    }
+
+    /// Runs one admin-client call (as `kafka-topics` does) against `bootstrap` and waits in
+    /// virtual time for its result (at most the API timeout). Err = unresolvable host.
+    pub fn admin_call(
+        &mut self,
+        bootstrap: &[String],
+        call: AdminCall,
+        inside: Option<&str>,
+    ) -> Result<AdminResult, String> {
+        let mut dial = Vec::new();
+        let mut unreachable = Vec::new();
+        for b in bootstrap {
+            match self.resolve_bootstrap(b)? {
+                Some(d) => dial.push(d),
+                None => unreachable.push(b.clone()),
+            }
+        }
+        if dial.is_empty() {
+            // Nothing listens there: every attempt is refused until the API timeout.
+            self.run_for(API_TIMEOUT_MS);
+            return Ok(AdminResult::TimedOut(call.name()));
+        }
+        self.clients_opened += 1;
+        let name = format!("adminclient-{}", self.clients_opened);
+        let client = AdminClient::new(dial, self.dial_book(), call);
+        let h = self
+            .sim
+            .add_host(&name, Some(Process::Admin(Box::new(client))));
+        if let Some(parent) = inside.and_then(|p| self.host_id(p)) {
+            self.sim.net.attach(h, parent);
+        }
+        self.sim.start_at(h, self.sim.now());
+        let deadline = self.sim.now() + API_TIMEOUT_MS + 1;
+        let result = loop {
+            let r = self
+                .sim
+                .host(h)
+                .process
+                .as_ref()
+                .and_then(|p| p.as_admin())
+                .and_then(|a| a.result.clone());
+            if let Some(r) = r {
+                break r;
+            }
+            match self.sim.next_time() {
+                Some(t) if t <= deadline => {
+                    self.sim.step();
+                }
+                _ => {
+                    self.sim.run_until(deadline);
+                    break AdminResult::TimedOut("unknown");
+                }
+            }
+        };
+        self.sim.retire(h);
+        Ok(result)
     }
 }
 
@@ -715,7 +1024,9 @@ mod tests {
     fn a_fresh_ensemble_elects_one_leader_of_epoch_one() {
         for seed in 0..20 {
             let mut c = Cluster::seed_cluster(seed);
-            c.run_for(5000);
+            // 8 s: with brokers connecting, a few seeds see a follower give up on a leader that lost
+            // its quorum and rejoin the next one (initLimit), after 5 s.
+            c.run_for(8000);
             let leaders = c.zk_leaders();
             assert_eq!(leaders.len(), 1, "seed {seed}: {leaders:?}");
             assert!(leaders[0] == "zookeeper2" || leaders[0] == "zookeeper3");

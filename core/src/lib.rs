@@ -5,11 +5,13 @@
 //!
 //! - [`sim`]: the discrete-event simulator (virtual time, network, events).
 //! - [`zookeeper`]: the ensemble's nodes (servers, clients) and their protocol.
+//! - [`broker`]: Kafka brokers (controller, metadata cache, replicas) and the admin client.
 //! - [`cluster`]: the [`Cluster`] that boots the seed's hosts on the simulator.
 //! - [`cli`]: the command language (`zookeeper-shell`, `docker compose`, `netem`, …).
 //! - [`notebook`]: tutorial chapters (Markdown with runnable cells and goals) and their runner.
 
 pub mod bench;
+pub mod broker;
 pub mod cli;
 pub mod cluster;
 pub mod compose;

@@ -62,6 +62,45 @@ pub struct ZkServerView {
     pub clients: usize,
 }
 
+/// One broker's Kafka state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerView {
+    pub name: String,
+    pub id: i32,
+    /// The process runs and is registered in ZooKeeper (serving).
+    pub running: bool,
+    /// `/brokers/ids/<id>` exists for its current session.
+    pub registered: bool,
+    /// It is the active controller.
+    pub is_controller: bool,
+    /// Its controller epoch while it is the active controller.
+    pub controller_epoch: Option<i32>,
+    /// The controller its metadata cache names (-1 unknown).
+    pub known_controller: i32,
+    /// Why it failed to start, if it did.
+    pub failed: Option<String>,
+}
+
+/// One partition as stored in ZooKeeper (`/brokers/topics/<t>/partitions/<p>/state`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionView {
+    pub partition: i32,
+    /// `None` when offline (leader -1) or not elected yet.
+    pub leader: Option<i32>,
+    pub leader_epoch: i32,
+    /// Assignment order; the first is the preferred leader.
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+}
+
+/// One topic with its partitions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicView {
+    pub name: String,
+    pub topic_id: String,
+    pub partitions: Vec<PartitionView>,
+}
+
 /// Network faults in force.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkView {
@@ -91,6 +130,10 @@ pub struct Snapshot {
     /// Number of events since boot (the index after the last one).
     pub event_count: u64,
     pub network: NetworkView,
+    /// The brokers, in configuration order.
+    pub brokers: Vec<BrokerView>,
+    /// Topics as ZooKeeper stores them, sorted by name.
+    pub topics: Vec<TopicView>,
 }
 
 impl Snapshot {
@@ -98,6 +141,14 @@ impl Snapshot {
 
     pub fn host(&self, name: &str) -> Option<&HostView> {
         self.hosts.iter().find(|h| h.name == name)
+    }
+
+    pub fn broker(&self, name: &str) -> Option<&BrokerView> {
+        self.brokers.iter().find(|b| b.name == name)
+    }
+
+    pub fn topic(&self, name: &str) -> Option<&TopicView> {
+        self.topics.iter().find(|t| t.name == name)
     }
 
     pub fn zookeeper(&self, name: &str) -> Option<&ZkServerView> {

@@ -1,7 +1,7 @@
 //! `docker compose …`, `docker stop|start|…`, `docker exec`, `docker network …`: the fault
 //! verbs of the seed's compose project, with docker-like output.
 
-use crate::cli::{zookeeper_shell, CommandOutput};
+use crate::cli::{kafka_topics, zookeeper_shell, CommandOutput};
 use crate::cluster::{Cluster, HostAction};
 use crate::snapshot::HostStatus;
 
@@ -240,6 +240,9 @@ fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOut
         "zkServer.sh" => zk_server_sh(cluster, container, rest),
         "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" => {
             zookeeper_shell::run(cluster, prog_name, rest, stdin, Some(container))
+        }
+        "kafka-topics" | "kafka-topics.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
+            kafka_topics::run(cluster, rest, Some(container))
         }
         _ => CommandOutput::err(
             126,

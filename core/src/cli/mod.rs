@@ -4,6 +4,7 @@
 //! time as the command needs; [`run_script`] runs a whole script with here-documents.
 
 pub mod docker;
+pub mod kafka_topics;
 pub mod parse;
 pub mod script;
 pub mod zookeeper_shell;
@@ -61,6 +62,9 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
       create [-e] [-s] PATH [DATA] | set [-s] [-v VERSION] PATH DATA
       delete [-v VERSION] PATH | deleteall PATH
       (without CMD, the commands are read from standard input, e.g. a here-document)
+  kafka-topics --bootstrap-server HOST:PORT --create --topic T [--partitions P] [--replication-factor R]
+  kafka-topics --bootstrap-server HOST:PORT --list
+  kafka-topics --bootstrap-server HOST:PORT --describe [--topic T] [--under-replicated-partitions|--unavailable-partitions]
   docker compose stop|kill|start|restart|pause|unpause|ps [SERVICE...]
   docker stop|kill|start|restart|pause|unpause CONTAINER...
   docker exec [-it] CONTAINER zkServer.sh status
@@ -120,6 +124,7 @@ impl Cluster {
             "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" | "zkCli" => {
                 zookeeper_shell::run(self, args[0], &args[1..], stdin, None)
             }
+            "kafka-topics" | "kafka-topics.sh" => kafka_topics::run(self, &args[1..], None),
             c if c.starts_with("kafka-") => CommandOutput::err(
                 127,
                 format!(

@@ -111,6 +111,68 @@ pub enum EventKind {
         server: String,
         reason: String,
     },
+    /// A broker created its `/brokers/ids/<id>` registration.
+    BrokerRegistered {
+        id: i32,
+    },
+    /// A broker could not start (e.g. its id is still registered by an older session).
+    BrokerFailed {
+        id: i32,
+        reason: String,
+    },
+    /// A broker won the `/controller` election with this controller epoch.
+    ControllerElected {
+        id: i32,
+        epoch: i32,
+    },
+    /// A controller lost its office (its `/controller` node went away or another took over).
+    ControllerResigned {
+        id: i32,
+        epoch: i32,
+    },
+    /// The controller saw a new topic and brought its partitions online.
+    TopicCreated {
+        topic: String,
+        partitions: usize,
+        replication_factor: usize,
+    },
+    /// The controller chose a (new) leader for a partition.
+    LeaderChanged {
+        topic: String,
+        partition: i32,
+        leader: i32,
+        /// -1 when there was none (a new or offline partition).
+        old_leader: i32,
+        leader_epoch: i32,
+    },
+    /// A partition's in-sync replica set changed (shrunk or expanded).
+    IsrChanged {
+        topic: String,
+        partition: i32,
+        isr: Vec<i32>,
+        old_isr: Vec<i32>,
+    },
+    /// No in-sync replica is alive: the partition has no leader (unclean election off).
+    PartitionOffline {
+        topic: String,
+        partition: i32,
+        isr: Vec<i32>,
+    },
+    /// A broker acted on LeaderAndIsr: it now leads or follows this partition.
+    ReplicaRole {
+        id: i32,
+        topic: String,
+        partition: i32,
+        leader: i32,
+        leader_epoch: i32,
+    },
+}
+
+fn ids(v: &[i32]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn hex(z: u64) -> String {
@@ -336,6 +398,119 @@ impl Event {
                     format!("{h}: {server}와의 연결 끊김 ({reason})")
                 } else {
                     format!("{h}: disconnected from {server} ({reason})")
+                }
+            }
+            BrokerRegistered { id } => {
+                if ko {
+                    format!("{h}: 브로커 {id}가 /brokers/ids/{id}에 등록됨 (임시 노드)")
+                } else {
+                    format!("{h}: broker {id} registered at /brokers/ids/{id} (ephemeral)")
+                }
+            }
+            BrokerFailed { id, reason } => {
+                if ko {
+                    format!("{h}: 브로커 {id} 시작 실패: {reason}")
+                } else {
+                    format!("{h}: broker {id} failed to start: {reason}")
+                }
+            }
+            ControllerElected { id, epoch } => {
+                if ko {
+                    format!("{h}: 브로커 {id}가 컨트롤러로 선출됨 (컨트롤러 epoch {epoch})")
+                } else {
+                    format!("{h}: broker {id} became the controller (controller epoch {epoch})")
+                }
+            }
+            ControllerResigned { id, epoch } => {
+                if ko {
+                    format!("{h}: 브로커 {id}가 컨트롤러 자리에서 물러남 (epoch {epoch})")
+                } else {
+                    format!("{h}: broker {id} is no longer the controller (epoch {epoch})")
+                }
+            }
+            TopicCreated {
+                topic,
+                partitions,
+                replication_factor,
+            } => {
+                if ko {
+                    format!("{h}: 컨트롤러가 새 토픽 {topic}을 발견 (파티션 {partitions}개, 복제 계수 {replication_factor})")
+                } else {
+                    format!("{h}: the controller saw new topic {topic} ({partitions} partitions, replication factor {replication_factor})")
+                }
+            }
+            LeaderChanged {
+                topic,
+                partition,
+                leader,
+                old_leader,
+                leader_epoch,
+            } => {
+                if *old_leader < 0 {
+                    if ko {
+                        format!("{h}: {topic}-{partition}의 리더는 브로커 {leader} (leader epoch {leader_epoch})")
+                    } else {
+                        format!("{h}: {topic}-{partition} is led by broker {leader} (leader epoch {leader_epoch})")
+                    }
+                } else if ko {
+                    format!("{h}: {topic}-{partition}의 리더가 브로커 {old_leader}에서 {leader}로 바뀜 (leader epoch {leader_epoch})")
+                } else {
+                    format!("{h}: {topic}-{partition} leadership moves from broker {old_leader} to {leader} (leader epoch {leader_epoch})")
+                }
+            }
+            IsrChanged {
+                topic,
+                partition,
+                isr,
+                old_isr,
+            } => {
+                let (new, old) = (ids(isr), ids(old_isr));
+                let shrunk = isr.len() < old_isr.len();
+                match (ko, shrunk) {
+                    (true, true) => {
+                        format!("{h}: {topic}-{partition}의 ISR 축소: [{old}] → [{new}]")
+                    }
+                    (true, false) => {
+                        format!("{h}: {topic}-{partition}의 ISR 확장: [{old}] → [{new}]")
+                    }
+                    (false, true) => {
+                        format!("{h}: {topic}-{partition} ISR shrinks: [{old}] → [{new}]")
+                    }
+                    (false, false) => {
+                        format!("{h}: {topic}-{partition} ISR expands: [{old}] → [{new}]")
+                    }
+                }
+            }
+            PartitionOffline {
+                topic,
+                partition,
+                isr,
+            } => {
+                if ko {
+                    format!("{h}: {topic}-{partition} 오프라인: 살아 있는 ISR 복제본이 없음 (마지막 ISR [{}])", ids(isr))
+                } else {
+                    format!("{h}: {topic}-{partition} is offline: no in-sync replica is alive (last ISR [{}])", ids(isr))
+                }
+            }
+            ReplicaRole {
+                id,
+                topic,
+                partition,
+                leader,
+                leader_epoch,
+            } => {
+                if id == leader {
+                    if ko {
+                        format!("{h}: 브로커 {id}가 {topic}-{partition}의 리더가 됨 (epoch {leader_epoch})")
+                    } else {
+                        format!(
+                            "{h}: broker {id} now leads {topic}-{partition} (epoch {leader_epoch})"
+                        )
+                    }
+                } else if ko {
+                    format!("{h}: 브로커 {id}가 {topic}-{partition}의 팔로워가 되어 브로커 {leader}에서 복제")
+                } else {
+                    format!("{h}: broker {id} follows {topic}-{partition}, fetching from broker {leader}")
                 }
             }
         }

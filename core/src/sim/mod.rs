@@ -426,7 +426,19 @@ impl Simulator {
         for (to, msg) in out.sends.drain(..) {
             self.send_from(host, to, msg);
         }
+        let exit = std::mem::take(&mut out.exit);
         self.outbox = out;
+        if exit {
+            // The process ended itself: the container exits (stopped, no on_shutdown).
+            let slot = &mut self.hosts[host];
+            slot.state = RunState::Stopped;
+            slot.incarnation += 1;
+            slot.backlog.clear();
+            if let Some(p) = slot.process.as_mut() {
+                p.on_stop();
+            }
+            self.record(host, EventKind::HostStopped { killed: false });
+        }
         Some(r)
     }
 

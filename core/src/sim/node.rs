@@ -1,6 +1,9 @@
 //! The sans-IO node contract: a node reacts to a delivered message or a fired timer and only
 //! *records* what it wants done (sends, timers, events) in its [`Ctx`]. The simulator does it.
 
+use crate::broker::admin::{AdminClient, AdminTimer};
+use crate::broker::messages::KafkaMessage;
+use crate::broker::{Broker, BrokerTimer};
 use crate::sim::event::EventKind;
 use crate::zookeeper::client::{ClientTimer, ZkClient};
 use crate::zookeeper::messages::ZkMessage;
@@ -16,6 +19,8 @@ pub type HostId = usize;
 #[derive(Clone, Debug)]
 pub enum Message {
     Zk(ZkMessage),
+    /// Kafka requests and responses (brokers, controller, clients).
+    Kafka(KafkaMessage),
     /// Synthesised by the simulator: the target host is down, a connection attempt was refused.
     Refused,
 }
@@ -23,16 +28,22 @@ pub enum Message {
 impl Message {
     /// Whether this message opens a TCP connection (so a down target answers "refused").
     pub fn opens_connection(&self) -> bool {
-        matches!(self, Message::Zk(ZkMessage::ConnectRequest { .. }))
+        match self {
+            Message::Zk(m) => matches!(m, ZkMessage::ConnectRequest { .. }),
+            Message::Kafka(m) => m.opens_connection(),
+            Message::Refused => false,
+        }
     }
 
     /// Which connection it travels on, for colouring: `election` (3888), `quorum` (2888),
-    /// `client` (the client port), `tcp` (a refused connection).
+    /// `client` (the client port), `tcp` (a refused connection); Kafka: `controller`
+    /// (LeaderAndIsr, UpdateMetadata, AlterIsr), `replication` (Fetch), `kafka` (clients).
     pub fn channel(&self) -> &'static str {
         match self {
             Message::Zk(ZkMessage::Notification(_)) => "election",
             Message::Zk(ZkMessage::Quorum { .. }) => "quorum",
             Message::Zk(_) => "client",
+            Message::Kafka(m) => m.channel(),
             Message::Refused => "tcp",
         }
     }
@@ -41,6 +52,7 @@ impl Message {
     pub fn label(&self) -> String {
         match self {
             Message::Zk(m) => m.label(),
+            Message::Kafka(m) => m.label(),
             Message::Refused => "RST".to_string(),
         }
     }
@@ -51,6 +63,8 @@ impl Message {
 pub enum Timer {
     ZkServer(ServerTimer),
     ZkClient(ClientTimer),
+    Broker(BrokerTimer),
+    Admin(AdminTimer),
 }
 
 /// What a handler asked for; drained by the simulator after each call.
@@ -59,6 +73,8 @@ pub struct Outbox {
     pub sends: Vec<(HostId, Message)>,
     pub timers: Vec<(u64, Timer)>,
     pub events: Vec<EventKind>,
+    /// The process exits after this handler (e.g. a broker whose startup failed).
+    pub exit: bool,
 }
 
 /// The handler's view of the world: the time, its own id, the simulator's RNG, its outbox.
@@ -86,6 +102,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Ends the process after this handler, as a JVM calling `System.exit` does: the host
+    /// stops (no goodbye beyond what the handler already sent).
+    pub fn exit(&mut self) {
+        self.out.exit = true;
+    }
+
     /// Uniform in `[0, n)` from the simulator's single PRNG (`n` = 0 gives 0).
     pub fn random_below(&mut self, n: u64) -> u64 {
         if n == 0 {
@@ -111,6 +133,8 @@ pub trait Node {
 pub enum Process {
     ZkServer(Box<ZkServer>),
     ZkClient(Box<ZkClient>),
+    Broker(Box<Broker>),
+    Admin(Box<AdminClient>),
 }
 
 impl Process {
@@ -118,6 +142,8 @@ impl Process {
         match self {
             Process::ZkServer(s) => s.as_mut(),
             Process::ZkClient(c) => c.as_mut(),
+            Process::Broker(b) => b.as_mut(),
+            Process::Admin(a) => a.as_mut(),
         }
     }
 
@@ -151,6 +177,20 @@ impl Process {
     pub fn as_zk_client(&self) -> Option<&ZkClient> {
         match self {
             Process::ZkClient(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_broker(&self) -> Option<&Broker> {
+        match self {
+            Process::Broker(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_admin(&self) -> Option<&AdminClient> {
+        match self {
+            Process::Admin(a) => Some(a),
             _ => None,
         }
     }

@@ -257,6 +257,7 @@ impl Node for ZkClient {
                 return;
             }
             Message::Zk(m) => m,
+            Message::Kafka(_) => return,
         };
         if from != self.current_host() {
             return;

@@ -1,0 +1,214 @@
+//! Kafka's requests and responses between brokers, the controller and clients, typed after
+//! the real ones (LeaderAndIsr, UpdateMetadata, AlterIsr, ControlledShutdown, Fetch, Metadata,
+//! CreateTopics) so a wire codec could sit in front of them later.
+
+/// `broker.id`.
+pub type BrokerId = i32;
+
+/// Kafka's "no leader" value.
+pub const NO_LEADER: BrokerId = -1;
+
+/// One listener endpoint of a registered broker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub listener: String,
+    pub host: String,
+    pub port: u16,
+}
+
+/// A live broker as ZooKeeper registers it and metadata carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerInfo {
+    pub id: BrokerId,
+    pub endpoints: Vec<Endpoint>,
+    pub rack: Option<String>,
+    /// czxid of `/brokers/ids/<id>` (the broker epoch).
+    pub epoch: u64,
+}
+
+impl BrokerInfo {
+    pub fn endpoint(&self, listener: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.listener == listener)
+    }
+}
+
+/// A partition's leadership as the controller decides it (`LeaderIsrAndControllerEpoch`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionState {
+    pub topic: String,
+    pub partition: i32,
+    pub controller_epoch: i32,
+    pub leader: BrokerId,
+    pub leader_epoch: i32,
+    pub isr: Vec<BrokerId>,
+    /// Version of the state znode (the controller's conditional updates).
+    pub zk_version: i32,
+    /// Assignment order; the first is the preferred leader.
+    pub replicas: Vec<BrokerId>,
+}
+
+/// One topic of a Metadata response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicMetadata {
+    pub name: String,
+    /// `None` → the error name (e.g. `UNKNOWN_TOPIC_OR_PARTITION`).
+    pub error: Option<String>,
+    pub topic_id: String,
+    pub is_internal: bool,
+    pub partitions: Vec<PartitionMetadata>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionMetadata {
+    pub partition: i32,
+    /// `LEADER_NOT_AVAILABLE` when the leader is not alive.
+    pub error: Option<String>,
+    pub leader: BrokerId,
+    pub leader_epoch: i32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub offline: Vec<BrokerId>,
+}
+
+/// A topic in a CreateTopics request (`-1` = the broker's default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatableTopic {
+    pub name: String,
+    pub num_partitions: i32,
+    pub replication_factor: i32,
+}
+
+/// A per-topic CreateTopics outcome: `Err((ERROR_NAME, message))`.
+pub type CreateResult = Result<(), (String, String)>;
+
+#[derive(Clone, Debug)]
+pub enum KafkaMessage {
+    /// Controller → replicas: become leader or follower at this leader epoch.
+    LeaderAndIsr {
+        controller_id: BrokerId,
+        controller_epoch: i32,
+        partitions: Vec<PartitionState>,
+        topic_ids: Vec<(String, String)>,
+    },
+    /// Controller → every live broker: the metadata cache's new contents (`full` replaces all).
+    UpdateMetadata {
+        controller_id: BrokerId,
+        controller_epoch: i32,
+        brokers: Vec<BrokerInfo>,
+        partitions: Vec<PartitionState>,
+        topic_ids: Vec<(String, String)>,
+        full: bool,
+    },
+    /// Partition leader → controller: change the ISR (3.0, IBP ≥ 2.7).
+    AlterIsr {
+        broker_id: BrokerId,
+        topic: String,
+        partition: i32,
+        leader_epoch: i32,
+        new_isr: Vec<BrokerId>,
+        zk_version: i32,
+    },
+    AlterIsrResponse {
+        topic: String,
+        partition: i32,
+        /// The state the controller wrote, or the error name.
+        result: Result<PartitionState, String>,
+    },
+    /// A stopping broker asks the controller to move its leaderships away first.
+    ControlledShutdown {
+        broker_id: BrokerId,
+    },
+    ControlledShutdownResponse {
+        remaining: usize,
+    },
+    /// Follower → leader: replica fetch (empty logs for now: offsets only).
+    Fetch {
+        replica_id: BrokerId,
+        partitions: Vec<(String, i32, i32)>,
+    },
+    FetchResponse {
+        /// (topic, partition, error name if any).
+        partitions: Vec<(String, i32, Option<String>)>,
+    },
+    MetadataRequest {
+        corr: u32,
+        /// The listener the client connected through (decides the advertised endpoints).
+        listener: String,
+        /// `None` = all topics.
+        topics: Option<Vec<String>>,
+    },
+    MetadataResponse {
+        corr: u32,
+        cluster_id: String,
+        controller_id: BrokerId,
+        /// (id, host, port) on the request's listener.
+        brokers: Vec<(BrokerId, String, u16)>,
+        topics: Vec<TopicMetadata>,
+    },
+    CreateTopicsRequest {
+        corr: u32,
+        topics: Vec<CreatableTopic>,
+        timeout_ms: u64,
+    },
+    CreateTopicsResponse {
+        corr: u32,
+        results: Vec<(String, CreateResult)>,
+    },
+}
+
+impl KafkaMessage {
+    /// Client requests open a TCP connection: a stopped broker refuses them.
+    pub fn opens_connection(&self) -> bool {
+        matches!(
+            self,
+            KafkaMessage::MetadataRequest { .. } | KafkaMessage::CreateTopicsRequest { .. }
+        )
+    }
+
+    /// `controller`, `replication` or `kafka` (client requests), for colouring.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            KafkaMessage::Fetch { .. } | KafkaMessage::FetchResponse { .. } => "replication",
+            KafkaMessage::MetadataRequest { .. }
+            | KafkaMessage::MetadataResponse { .. }
+            | KafkaMessage::CreateTopicsRequest { .. }
+            | KafkaMessage::CreateTopicsResponse { .. } => "kafka",
+            _ => "controller",
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            KafkaMessage::LeaderAndIsr { partitions, .. } => {
+                format!("LeaderAndIsr ({})", partitions.len())
+            }
+            KafkaMessage::UpdateMetadata { partitions, .. } => {
+                format!("UpdateMetadata ({})", partitions.len())
+            }
+            KafkaMessage::AlterIsr {
+                topic,
+                partition,
+                new_isr,
+                ..
+            } => format!("AlterIsr {topic}-{partition} {new_isr:?}"),
+            KafkaMessage::AlterIsrResponse { .. } => "AlterIsr response".into(),
+            KafkaMessage::ControlledShutdown { broker_id } => {
+                format!("ControlledShutdown {broker_id}")
+            }
+            KafkaMessage::ControlledShutdownResponse { .. } => "ControlledShutdown response".into(),
+            KafkaMessage::Fetch { .. } => "Fetch".into(),
+            KafkaMessage::FetchResponse { .. } => "Fetch response".into(),
+            KafkaMessage::MetadataRequest { .. } => "Metadata".into(),
+            KafkaMessage::MetadataResponse { .. } => "Metadata response".into(),
+            KafkaMessage::CreateTopicsRequest { topics, .. } => format!(
+                "CreateTopics {}",
+                topics
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            KafkaMessage::CreateTopicsResponse { .. } => "CreateTopics response".into(),
+        }
+    }
+}

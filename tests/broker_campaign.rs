@@ -1,0 +1,212 @@
+//! Randomized fault campaign against the brokers and the controller.
+//!
+//! Each seed creates topics, then kills, stops, restarts and pauses brokers (and now and then
+//! a ZooKeeper server) at random while checking, continuously:
+//! - at most one controller per controller epoch;
+//! - for every stored partition state: ISR never empty, ISR ⊆ replicas, leader ∈ ISR;
+//! - a partition's leader epoch never goes down.
+//!
+//! Then everything restarts and, within a bounded virtual time, every partition must have a
+//! leader and a full ISR again.
+//!
+//! `BROKER_CAMPAIGN_SEEDS=N` (default 100) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
+//! replays one.
+
+use kafka_playground_core::cluster::HostAction;
+use kafka_playground_core::sim::event::EventKind;
+use kafka_playground_core::sim::RunState;
+use kafka_playground_core::Cluster;
+use std::collections::BTreeMap;
+
+const BROKERS: [&str; 3] = ["kafka1", "kafka2", "kafka3"];
+const ZKS: [&str; 3] = ["zookeeper1", "zookeeper2", "zookeeper3"];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    controllers: BTreeMap<i32, i32>,
+    events_seen: usize,
+    epochs: BTreeMap<(String, i32), i32>,
+}
+
+impl Checker {
+    fn check(&mut self, c: &Cluster) -> Result<(), String> {
+        for e in &c.events()[self.events_seen..] {
+            if let EventKind::ControllerElected { id, epoch } = e.kind {
+                if let Some(other) = self.controllers.insert(epoch, id) {
+                    if other != id {
+                        return Err(format!(
+                            "two controllers in epoch {epoch}: {other} and {id}"
+                        ));
+                    }
+                }
+            }
+        }
+        self.events_seen = c.events().len();
+        for t in c.topics() {
+            for p in &t.partitions {
+                if p.leader_epoch < 0 {
+                    continue; // not elected yet
+                }
+                let at = format!("{}-{} at t={}", t.name, p.partition, c.now_ms());
+                if p.isr.is_empty() {
+                    return Err(format!("{at}: empty ISR"));
+                }
+                if let Some(r) = p.isr.iter().find(|r| !p.replicas.contains(r)) {
+                    return Err(format!(
+                        "{at}: ISR member {r} is not a replica {:?}",
+                        p.replicas
+                    ));
+                }
+                if let Some(l) = p.leader {
+                    if !p.isr.contains(&l) {
+                        return Err(format!("{at}: leader {l} not in ISR {:?}", p.isr));
+                    }
+                }
+                let key = (t.name.clone(), p.partition);
+                let before = self.epochs.insert(key, p.leader_epoch).unwrap_or(-1);
+                if p.leader_epoch < before {
+                    return Err(format!(
+                        "{at}: leader epoch went down {before} -> {}",
+                        p.leader_epoch
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run_seed(seed: u64) -> Result<(), String> {
+    let mut c = Cluster::seed_cluster(seed);
+    let mut rng = Rng(seed ^ 0x5eed);
+    let mut chk = Checker::default();
+    c.wait_until_ready(60_000);
+    c.wait_until_brokers_ready(60_000);
+    let rf = 1 + rng.below(3);
+    for (i, parts) in [3, 1 + rng.below(6)].iter().enumerate() {
+        let line = format!("kafka-topics --create --topic t{i} --bootstrap-server kafka1:19091 --partitions {parts} --replication-factor {rf}");
+        let out = c.run_command(&line, None);
+        if !out.ok() {
+            return Err(format!("{line}: {out:?}"));
+        }
+    }
+    chk.check(&c)?;
+    for _ in 0..12 {
+        let b = BROKERS[rng.below(3) as usize];
+        let state = c.simulator().host(c.host_id(b).unwrap()).state;
+        let action = match (state, rng.below(4)) {
+            (RunState::Running, 0) => HostAction::Kill,
+            (RunState::Running, 1) => HostAction::Stop,
+            (RunState::Running, 2) => HostAction::Pause,
+            (RunState::Running, _) => HostAction::Restart,
+            (RunState::Paused, _) => HostAction::Unpause,
+            _ => HostAction::Start,
+        };
+        let _ = c.host_action(b, action);
+        if rng.below(8) == 0 {
+            let z = ZKS[rng.below(3) as usize];
+            let zs = c.simulator().host(c.host_id(z).unwrap()).state;
+            let a = if zs == RunState::Running {
+                HostAction::Kill
+            } else {
+                HostAction::Start
+            };
+            let _ = c.host_action(z, a);
+        }
+        let wait = 500 + rng.below(25_000);
+        let end = c.now_ms() + wait;
+        while c.now_ms() < end {
+            c.run_for(250);
+            chk.check(&c)?;
+        }
+    }
+    // Liveness: everything back; session expiry of killed brokers (18 s) then rejoin.
+    for h in ZKS.iter().chain(BROKERS.iter()) {
+        let st = c.simulator().host(c.host_id(h).unwrap()).state;
+        let _ = match st {
+            RunState::Paused => c.host_action(h, HostAction::Unpause),
+            RunState::Running | RunState::Starting => Ok(()),
+            _ => c.host_action(h, HostAction::Start),
+        };
+    }
+    let deadline = c.now_ms() + 90_000;
+    loop {
+        c.run_for(1000);
+        chk.check(&c)?;
+        // A broker restarted within its old session's lifetime fails (as Kafka's does):
+        // restart it once its old registration has expired.
+        for b in BROKERS {
+            if c.snapshot().broker(b).is_some_and(|v| v.failed.is_some()) {
+                let _ = c.host_action(b, HostAction::Restart);
+            }
+        }
+        let topics = c.topics();
+        let healthy = c.controller().is_some()
+            && topics.iter().all(|t| {
+                t.partitions.iter().all(|p| {
+                    p.leader.is_some() && {
+                        let mut a = p.replicas.clone();
+                        let mut b = p.isr.clone();
+                        a.sort();
+                        b.sort();
+                        a == b
+                    }
+                })
+            });
+        if healthy {
+            return Ok(());
+        }
+        if c.now_ms() > deadline {
+            let tail: Vec<String> = c.events()[c.events().len().saturating_sub(40)..]
+                .iter()
+                .map(|e| format!("{} {}", e.time_ms, e.text("en")))
+                .collect();
+            return Err(format!(
+                "not healthy 90 s after healing: {topics:?}\nbrokers: {:?}\n{}",
+                c.snapshot().brokers,
+                if std::env::var("BROKER_CAMPAIGN_SEED").is_ok() {
+                    tail.join("\n")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+}
+
+#[test]
+fn broker_fault_campaign() {
+    if let Ok(s) = std::env::var("BROKER_CAMPAIGN_SEED") {
+        let seed: u64 = s.parse().expect("seed");
+        run_seed(seed).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        return;
+    }
+    let n: u64 = std::env::var("BROKER_CAMPAIGN_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+    let failures: Vec<String> = (0..n)
+        .filter_map(|seed| run_seed(seed).err().map(|e| format!("seed {seed}: {e}")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {n} seeds failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
