@@ -21,7 +21,8 @@ async function waitForOneLeader(page) {
   await page.waitForFunction(() => {
     const gs = [...document.querySelectorAll('g.host.zookeeper')];
     return gs.filter((g) => g.classList.contains('mode-leading')).length === 1
-      && gs.filter((g) => g.classList.contains('mode-following')).length === 2;
+      && gs.filter((g) => g.classList.contains('mode-following')).length === 2
+      && gs.every((g) => g.classList.contains('serving'));
   }, null, { timeout: 20000 });
   const m = await modes(page);
   return Object.keys(m).find((k) => m[k] === 'mode-leading');
@@ -131,6 +132,30 @@ test('the compose file: a bad one names its line and changes nothing; a good one
   await page.waitForSelector('.compose-ok');
   assert.match(await page.textContent('.compose-ok'), /kafdrop/);
   await page.waitForFunction(() => document.querySelector('g.host[data-host="kafka3"] .host-id')?.textContent === 'broker.id 33');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a topic created in the terminal shows its replicas; killing kafka2 moves its leaderships', async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'en-US' });
+  await waitForOneLeader(page);
+  await page.waitForSelector('.controller-badge', { timeout: 20000 });
+  const created = await runInTerminal(page, 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2');
+  assert.match(created, /Created topic my-topic\./);
+  await page.waitForFunction(() => document.querySelectorAll('.tile').length === 6);
+  assert.equal(await page.$$eval('.tile.leader', (t) => t.length), 3);
+  await page.selectOption('#speed', '20');
+  await page.click('[data-action="kill-kafka2"]');
+  // Killed: noticed at session expiry (~18 s virtual); then no leader tile remains on kafka2 and
+  // its replicas are out of the ISR (faded).
+  await page.waitForFunction(() => {
+    const k2 = document.querySelector('g.host[data-host="kafka2"]');
+    return k2 && k2.querySelectorAll('.tile.leader').length === 0 && k2.querySelectorAll('.tile.out-of-isr').length > 0;
+  }, null, { timeout: 30000 });
+  assert.equal(await page.$$eval('.tile.leader', (t) => t.length), 3);
+  await screenshot(page, 'kafka2-killed-en');
+  const described = await runInTerminal(page, 'kafka-topics --describe --topic my-topic --bootstrap-server kafka1:19091');
+  assert.doesNotMatch(described, /Leader: 2\b/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,7 +4,7 @@
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
 use kafka_playground_core::snapshot::{
-    HostKind, HostStatus, HostView, InFlight, Snapshot, ZkMode, ZkServerView,
+    BrokerView, HostKind, HostStatus, HostView, InFlight, Snapshot, TopicView, ZkMode, ZkServerView,
 };
 use std::collections::BTreeSet;
 use yew::prelude::*;
@@ -18,12 +18,14 @@ pub struct ClusterViewProps {
 }
 
 const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 560.0;
+const HEIGHT: f64 = 580.0;
 const BOX_W: f64 = 250.0;
 const BOX_H: f64 = 112.0;
+/// Brokers are taller: two rows of replica tiles under the addresses.
+const BROKER_BOX_H: f64 = 136.0;
 const ZK_Y: f64 = 78.0;
 const BROKER_Y: f64 = 310.0;
-const CLIENT_Y: f64 = 490.0;
+const CLIENT_Y: f64 = 510.0;
 const CLIENT_W: f64 = 170.0;
 const CLIENT_H: f64 = 40.0;
 
@@ -75,7 +77,11 @@ impl Layout {
                         x: cx - BOX_W / 2.0,
                         y,
                         w: BOX_W,
-                        h: BOX_H,
+                        h: if row == Row::Broker {
+                            BROKER_BOX_H
+                        } else {
+                            BOX_H
+                        },
                     },
                     row,
                 ));
@@ -195,22 +201,74 @@ fn status_class(status: HostStatus) -> &'static str {
     }
 }
 
-fn host_box(host: &HostView, place: Place, zk: Option<&ZkServerView>, lang: Lang) -> Html {
+/// One replica tile inside a broker: leader solid, follower outlined, out of the ISR faded,
+/// offline (no leader) red — each also differs by border style, not colour alone.
+fn replica_tiles(broker_id: i64, topics: &[TopicView]) -> Html {
+    const PER_ROW: usize = 3;
+    const MAX: usize = 6;
+    let tiles: Vec<(String, &'static str)> = topics
+        .iter()
+        .filter(|t| !t.name.starts_with("__"))
+        .flat_map(|t| t.partitions.iter().map(move |p| (t, p)))
+        .filter(|(_, p)| p.replicas.iter().any(|&r| i64::from(r) == broker_id))
+        .map(|(t, p)| {
+            let state = match p.leader {
+                None => "offline",
+                Some(l) if i64::from(l) == broker_id => "leader",
+                _ if p.isr.iter().any(|&r| i64::from(r) == broker_id) => "follower",
+                _ => "out-of-isr",
+            };
+            (format!("{}-{}", t.name, p.partition), state)
+        })
+        .collect();
+    let extra = tiles.len().saturating_sub(MAX);
+    html! {
+        <g class="tiles" transform="translate(10,84)">
+            { for tiles.iter().take(MAX).enumerate().map(|(i, (label, state))| {
+                let (x, y) = ((i % PER_ROW) as f64 * 78.0, (i / PER_ROW) as f64 * 22.0);
+                let short: String = if label.chars().count() > 11 {
+                    label.chars().take(10).chain(std::iter::once('…')).collect()
+                } else { label.clone() };
+                html! {
+                    <g class={classes!("tile", *state)} data-replica={label.clone()} transform={format!("translate({x},{y})")}>
+                        <title>{ format!("{label}: {state}") }</title>
+                        <rect width="74" height="18" rx="4" />
+                        <text x="37" y="13" text-anchor="middle">{ short }</text>
+                    </g>
+                }
+            }) }
+            if extra > 0 {
+                <text class="tile-more" x="232" y="56" text-anchor="end">{ format!("+{extra}") }</text>
+            }
+        </g>
+    }
+}
+
+fn host_box(
+    host: &HostView,
+    place: Place,
+    zk: Option<&ZkServerView>,
+    broker: Option<&BrokerView>,
+    topics: &[TopicView],
+    lang: Lang,
+) -> Html {
     let kind = match host.kind {
         HostKind::ZooKeeper => "zookeeper",
         HostKind::Broker => "broker",
     };
     let mode_class = zk.map(|z| format!("mode-{:?}", z.mode).to_lowercase());
+    // A follower serves clients only once synced with its leader.
+    let serving_class = zk.filter(|z| z.serving).map(|_| "serving");
     let right = BOX_W - 14.0;
     let id_text = match host.kind {
         HostKind::ZooKeeper => format!("myid {}", host.id),
         HostKind::Broker => format!("broker.id {}", host.id),
     };
     html! {
-        <g class={classes!("host", kind, status_class(host.status), mode_class)} data-host={host.name.clone()}
+        <g class={classes!("host", kind, status_class(host.status), mode_class, serving_class)} data-host={host.name.clone()}
            transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
-            <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="10" />
+            <rect width={BOX_W.to_string()} height={place.h.to_string()} rx="10" />
             <text class="host-name" x="14" y="28">{ host.name.clone() }</text>
             <text class="host-id" x={right.to_string()} y="28" text-anchor="end">{ id_text }</text>
             { for host.addresses.iter().enumerate().map(|(i, a)| html! {
@@ -231,7 +289,29 @@ fn host_box(host: &HostView, place: Place, zk: Option<&ZkServerView>, lang: Lang
                     html! {}
                 }
             }
-            <text class="host-status" x={right.to_string()} y="93" text-anchor="end">
+            {
+                if let Some(b) = broker {
+                    html! {
+                        <>
+                            if b.is_controller {
+                                <g class="controller-badge" transform={format!("translate({},-10)", BOX_W - 138.0)}>
+                                    <rect x="-4" y="-1" width="134" height="20" rx="6" />
+                                    <path d="M0,9 L5,0 10,9 5,18Z" />
+                                    <text x="14" y="14">{ format!("{} e{}", text(lang, Label::Controller), b.controller_epoch.unwrap_or(0)) }</text>
+                                </g>
+                            }
+                            if b.running && !b.registered {
+                                <text class="host-note" x="14" y={(place.h - 8.0).to_string()}>{ text(lang, Label::Registering) }</text>
+                            }
+                            { replica_tiles(host.id, topics) }
+                        </>
+                    }
+                } else {
+                    html! {}
+                }
+            }
+            <text class="host-status" x={right.to_string()} y={ if broker.is_some() { "28".to_string() } else { "93".to_string() } }
+                text-anchor="end" dy={ if broker.is_some() { "16" } else { "0" } }>
                 { text(lang, status_label(host.status)) }
             </text>
         </g>
@@ -299,13 +379,11 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
              aria-label={ text(lang, Label::ClusterView) } preserveAspectRatio="xMidYMin meet">
             <text class="row-label" x="12" y="20">{ text(lang, Label::ZooKeeperEnsemble) }</text>
             <text class="row-label" x="12" y={(BROKER_Y - 14.0).to_string()}>{ text(lang, Label::Brokers) }</text>
-            <text class="row-note" x={(WIDTH - 12.0).to_string()} y={(BROKER_Y - 14.0).to_string()} text-anchor="end">
-                { text(lang, Label::BrokersNotSimulated) }
-            </text>
             { for links.iter().map(|(class, p)| html! { <path class={*class} d={path_d(*p)} /> }) }
             { for snap.hosts.iter().filter_map(|h| {
                 let (place, _) = layout.place(&h.name)?;
-                Some(host_box(h, place, snap.zookeeper(&h.name), lang))
+                let broker = snap.brokers.iter().find(|b| b.name == h.name);
+                Some(host_box(h, place, snap.zookeeper(&h.name), broker, &snap.topics, lang))
             }) }
             {
                 if layout.clients().next().is_some() {
