@@ -1,18 +1,9 @@
 // The live cluster in the page: ZooKeeper elects a leader, faults from buttons, the terminal.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBrowser();
 
 const modes = (page) => page.$$eval('g.host.zookeeper', (gs) => Object.fromEntries(
   gs.map((g) => [g.dataset.host, [...g.classList].find((c) => c.startsWith('mode-'))])));
@@ -37,7 +28,7 @@ async function runInTerminal(page, line) {
 }
 
 test('the ensemble elects exactly one leader and the event log explains it', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const leader = await waitForOneLeader(page);
   assert.ok(['zookeeper1', 'zookeeper2', 'zookeeper3'].includes(leader));
   const log = await page.textContent('.event-log');
@@ -47,7 +38,7 @@ test('the ensemble elects exactly one leader and the event log explains it', asy
 });
 
 test('killing the leader from its button elects a new one; starting it brings it back as follower', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ko-KR' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
   const leader = await waitForOneLeader(page);
   await page.click(`[data-action="kill-${leader}"]`);
   await page.waitForSelector(`g.host.killed[data-host="${leader}"]`);
@@ -65,7 +56,7 @@ test('killing the leader from its button elects a new one; starting it brings it
 });
 
 test('the terminal runs zkServer.sh status and zookeeper-shell; a hostile value stays text', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const leader = await waitForOneLeader(page);
   const status = await runInTerminal(page, `docker exec ${leader} zkServer.sh status`);
   assert.match(status, /Mode: leader/);
@@ -85,7 +76,7 @@ test('the terminal runs zkServer.sh status and zookeeper-shell; a hostile value 
 });
 
 test('pause stops virtual time; step advances one event', async () => {
-  const { page, context } = await openPage(browser, server.url);
+  const { page, context } = await openPage(env.browser, env.server.url);
   await page.click('#play-pause');
   const t1 = await page.textContent('.clock');
   await page.waitForTimeout(300);
@@ -97,7 +88,7 @@ test('pause stops virtual time; step advances one event', async () => {
 });
 
 test('the ZooKeeper tree shows each server\'s copy with data and stat', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ko-KR' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
   await waitForOneLeader(page);
   await runInTerminal(page, 'zookeeper-shell zookeeper1:2181 create /playground "안녕 <b>kafka</b>"');
   await page.click('#tab-zk-tree');
@@ -116,7 +107,7 @@ test('the ZooKeeper tree shows each server\'s copy with data and stat', async ()
 test('the compose file: a bad one names its line and changes nothing; a good one rebuilds the cluster', async () => {
   const { readFile } = await import('node:fs/promises');
   const annotated = await readFile(new URL('../../core/src/compose/seed-docker-compose-annotated.yml', import.meta.url), 'utf8');
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await waitForOneLeader(page);
   await page.click('#tab-compose');
   const seed = await page.inputValue('#compose-text');
@@ -137,7 +128,7 @@ test('the compose file: a bad one names its line and changes nothing; a good one
 });
 
 test('a topic created in the terminal shows its replicas; killing kafka2 moves its leaderships', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await waitForOneLeader(page);
   await page.waitForSelector('.controller-badge', { timeout: 20000 });
   const created = await runInTerminal(page, 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2');

@@ -1,20 +1,10 @@
 // The built page in real Chromium: hosts drawn, language switch, screenshots in both languages.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot } from './harness.mjs';
 
 const HOSTS = ['zookeeper1', 'zookeeper2', 'zookeeper3', 'kafka1', 'kafka2', 'kafka3'];
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBrowser();
 
 async function hostNames(page) {
   await page.waitForSelector('g.host', { timeout: 15000 });
@@ -22,7 +12,7 @@ async function hostNames(page) {
 }
 
 test('English browser: the six hosts of the seed appear, in English', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   assert.deepEqual(await hostNames(page), HOSTS);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   const text = await page.textContent('body');
@@ -34,7 +24,7 @@ test('English browser: the six hosts of the seed appear, in English', async () =
 });
 
 test('Korean browser: the page starts in Korean and Hangul renders', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ko-KR' });
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
   assert.deepEqual(await hostNames(page), HOSTS);
   assert.equal(await page.getAttribute('html', 'lang'), 'ko');
   assert.match(await page.textContent('body'), /주키퍼 앙상블/);
@@ -51,7 +41,7 @@ const labels = (page) => page.$$eval('h1, h2, .row-label, .host-status, button, 
   (els) => els.map((e) => e.textContent.trim()).join('|'));
 
 test('the language switch changes every label and back', async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await hostNames(page);
   const en = await labels(page);
   await page.click('#lang-switch');

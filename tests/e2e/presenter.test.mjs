@@ -1,22 +1,13 @@
 // Classroom: presenter mode at projector sizes, driven from the keyboard.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBrowser();
 
 for (const [width, height, locale] of [[1920, 1080, 'ko-KR'], [1280, 720, 'en-US']]) {
   test(`presenter mode at ${width}×${height} (${locale}): keyboard runs the chapter`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, { locale, viewport: { width, height } });
+    const { page, context, errors } = await openPage(env.browser, env.server.url, { locale, viewport: { width, height } });
     await page.waitForSelector('#chapter');
     const value = await page.$eval('#chapter', (s) => [...s.options].find((o) => o.textContent.startsWith('3.')).value);
     await page.selectOption('#chapter', value);

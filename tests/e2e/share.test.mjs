@@ -1,19 +1,10 @@
 // Share links: the whole situation in the URL, reproduced in a fresh browser profile; hostile
 // links give a message and the default cluster.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBrowser();
 
 async function terminal(page, line) {
   const n = await page.$$eval('.terminal pre', (p) => p.length);
@@ -26,7 +17,7 @@ const zkModes = (page) => page.$$eval('g.host.zookeeper', (gs) => gs.map((g) =>
   `${g.dataset.host}:${[...g.classList].filter((c) => c.startsWith('mode-') || ['running', 'stopped', 'killed', 'paused'].includes(c)).join(',')}`));
 
 test('a share link reproduces the same cluster, chapter, step and language in a fresh profile', async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await page.waitForSelector('#chapter');
   const value = await page.$eval('#chapter', (s) => [...s.options].find((o) => o.textContent.startsWith('3.')).value);
   await page.selectOption('#chapter', value);
@@ -45,7 +36,7 @@ test('a share link reproduces the same cluster, chapter, step and language in a 
   await context.close();
 
   // A fresh context is a fresh profile: no local storage, nothing shared but the URL.
-  const fresh = await openPage(browser, link, { locale: 'en-US' });
+  const fresh = await openPage(env.browser, link, { locale: 'en-US' });
   const p2 = fresh.page;
   await p2.waitForSelector('.step[data-step="1"]');
   assert.equal(await p2.getAttribute('html', 'lang'), 'ko');
@@ -65,7 +56,7 @@ for (const [name, fragment] of [
   ['oversized', `#s=${'A'.repeat(70000)}`],
 ]) {
   test(`a hostile share link (${name}) shows a message and the default cluster`, async () => {
-    const { page, context, errors } = await openPage(browser, `${server.url}${fragment}`, { locale: 'en-US' });
+    const { page, context, errors } = await openPage(env.browser, `${env.server.url}${fragment}`, { locale: 'en-US' });
     await page.waitForSelector('.notice');
     assert.match(await page.textContent('.notice'), /cannot be opened/);
     assert.equal(await page.$$eval('g.host', (g) => g.length), 6);

@@ -1,18 +1,9 @@
 // Tutorials in the page: open a chapter, run its cells by clicking, watch the goals turn green.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withBrowser();
 
 /** Index of the chapter whose file stem is `id` in the chapter list. */
 async function openChapter(page, titlePrefix) {
@@ -42,7 +33,7 @@ async function goalsMet(page) {
 
 for (const [locale, title, shot] of [['ko-KR', '3. 주키퍼 앙상블', 'tutorial-zookeeper-ko'], ['en-US', '3. The ZooKeeper ensemble', 'tutorial-zookeeper-en']]) {
   test(`chapter 3 (${locale}): every step's cells run by clicking and its goals turn green`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, { locale });
+    const { page, context, errors } = await openPage(env.browser, env.server.url, { locale });
     await openChapter(page, title);
     const steps = await page.$$eval('.step-dot', (d) => d.length);
     assert.equal(steps, 5);
@@ -63,7 +54,7 @@ for (const [locale, title, shot] of [['ko-KR', '3. 주키퍼 앙상블', 'tutori
 }
 
 test('a goal turns green when reached with the buttons instead of the cell', async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await openChapter(page, '3. The ZooKeeper ensemble');
   await page.click('.step-dot:nth-child(3)');
   await page.waitForSelector('.step[data-step="2"]');
@@ -74,7 +65,7 @@ test('a goal turns green when reached with the buttons instead of the cell', asy
 });
 
 test('progress and position survive a reload (local storage)', async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: 'en-US' });
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
   await openChapter(page, '3. The ZooKeeper ensemble');
   await runStep(page);
   await goalsMet(page);
