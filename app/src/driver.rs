@@ -162,11 +162,12 @@ impl Driver {
         self.sync_target();
     }
 
-    /// A fresh cluster from `seed`, already booted (every ZooKeeper serving), as the headless
+    /// A fresh cluster from `seed`, already booted (every ZooKeeper serving, every broker registered), as the headless
     /// notebook runner starts a chapter: the same cells then print the same output.
     pub fn restart_booted(&mut self, seed: u64) {
         self.restart(seed);
         self.cluster.wait_until_ready(BOOT_MS);
+        self.cluster.wait_until_brokers_ready(BOOT_MS);
         self.booted = true;
         self.sync_target();
     }

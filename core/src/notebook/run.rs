@@ -6,7 +6,7 @@ use super::{parse_notebook, Cell, Notebook};
 use crate::cli::run_script;
 use crate::cluster::Cluster;
 
-/// Virtual time the cluster gets to boot before the first cell (as after `docker compose up -d`).
+/// Longest virtual time the cluster gets to boot before the first cell (as after `docker compose up -d`).
 const BOOT_MS: u64 = 60_000;
 
 /// What running one notebook found.
@@ -36,6 +36,8 @@ pub fn cell_output(cluster: &mut Cluster, cell: &Cell) -> (String, i32) {
 pub fn fresh_cluster(nb: &Notebook) -> Cluster {
     let mut cluster = Cluster::seed_cluster(nb.seed);
     cluster.wait_until_ready(BOOT_MS);
+    // …and the brokers registered with a controller elected, as `kafka-playground exec` does.
+    cluster.wait_until_brokers_ready(BOOT_MS);
     cluster
 }
 
