@@ -419,21 +419,31 @@ impl Cluster {
     /// Runs until every running ZooKeeper server serves clients (a leader is established and
     /// its followers synced), at most `max_ms`. Returns whether that happened.
     pub fn wait_until_ready(&mut self, max_ms: u64) -> bool {
+        self.run_until_true(max_ms, Cluster::zk_ready)
+    }
+
+    /// Every running ZooKeeper server serves clients; none is still starting.
+    fn zk_ready(&self) -> bool {
+        self.zk_hosts.iter().all(|&h| {
+            let slot = self.sim.host(h);
+            match slot.state {
+                RunState::Running => slot
+                    .process
+                    .as_ref()
+                    .and_then(|p| p.as_zk_server())
+                    .is_some_and(|s| s.is_serving()),
+                RunState::Starting => false,
+                _ => true,
+            }
+        })
+    }
+
+    /// Steps events until `done` holds, at most `max_ms` of virtual time (then the clock stands at
+    /// the deadline). Returns whether `done` was reached.
+    fn run_until_true(&mut self, max_ms: u64, done: fn(&Cluster) -> bool) -> bool {
         let deadline = self.sim.now() + max_ms;
         loop {
-            let ready = self.zk_hosts.iter().all(|&h| {
-                let slot = self.sim.host(h);
-                match slot.state {
-                    RunState::Running => slot
-                        .process
-                        .as_ref()
-                        .and_then(|p| p.as_zk_server())
-                        .is_some_and(|s| s.is_serving()),
-                    RunState::Starting => false,
-                    _ => true,
-                }
-            });
-            if ready {
+            if done(self) {
                 return true;
             }
             match self.sim.next_time() {
@@ -761,21 +771,7 @@ impl Cluster {
 
     /// Runs until [`Cluster::brokers_ready`], at most `max_ms`. Returns whether it happened.
     pub fn wait_until_brokers_ready(&mut self, max_ms: u64) -> bool {
-        let deadline = self.sim.now() + max_ms;
-        loop {
-            if self.brokers_ready() {
-                return true;
-            }
-            match self.sim.next_time() {
-                Some(t) if t <= deadline => {
-                    self.sim.step();
-                }
-                _ => {
-                    self.sim.run_until(deadline);
-                    return false;
-                }
-            }
-        }
+        self.run_until_true(max_ms, Cluster::brokers_ready)
     }
 
     /// The server whose tree is the most up to date (highest committed zxid) among running ones.
