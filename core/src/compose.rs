@@ -23,17 +23,18 @@ pub const SEED_COMPOSE: &str = include_str!("compose/seed-docker-compose.yml");
 /// to 2, 2 and 1.
 pub const SEED_COMPOSE_ANNOTATED: &str = include_str!("compose/seed-docker-compose-annotated.yml");
 
-/// Something in the file the playground does not simulate.
+/// A place in the file and what is said about it: a warning (something the playground does not
+/// simulate) or an error (why the file cannot become a cluster); both print `line N: service: …`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ComposeWarning {
-    /// 1-based line of the key (or service) concerned.
+pub struct ComposeIssue {
+    /// 1-based line of the key, value or service concerned.
     pub line: usize,
     pub service: Option<String>,
     pub key: Option<String>,
     pub message: String,
 }
 
-impl fmt::Display for ComposeWarning {
+impl fmt::Display for ComposeIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: ", self.line)?;
         if let Some(s) = &self.service {
@@ -42,28 +43,14 @@ impl fmt::Display for ComposeWarning {
         f.write_str(&self.message)
     }
 }
+
+impl std::error::Error for ComposeIssue {}
+
+/// Something in the file the playground does not simulate.
+pub type ComposeWarning = ComposeIssue;
 
 /// Why the file cannot become a cluster.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ComposeError {
-    /// 1-based line of the offending key or value.
-    pub line: usize,
-    pub service: Option<String>,
-    pub key: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for ComposeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: ", self.line)?;
-        if let Some(s) = &self.service {
-            write!(f, "{s}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ComposeError {}
+pub type ComposeError = ComposeIssue;
 
 /// What the playground makes of a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
