@@ -33,10 +33,12 @@ const JVM_START_JITTER_MS: u64 = 700;
 pub struct Cluster {
     config: ClusterConfig,
     seed: u64,
-    sim: Simulator,
+    pub(crate) sim: Simulator,
     zk_hosts: Vec<HostId>,
     broker_hosts: Vec<HostId>,
-    clients_opened: u64,
+    pub(crate) clients_opened: u64,
+    /// Programs running in the background (`    clients_opened: u64,`), oldest first.
+    pub(crate) jobs: Vec<crate::cli::jobs::Job>,
     /// Every command run so far (for sharing/export of a scenario).
     history: Vec<String>,
 }
@@ -140,6 +142,7 @@ impl Cluster {
             zk_hosts,
             broker_hosts,
             clients_opened: 0,
+            jobs: Vec::new(),
             history: Vec::new(),
         }
     }

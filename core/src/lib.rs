@@ -13,7 +13,9 @@
 pub mod bench;
 pub mod broker;
 pub mod cli;
+pub mod client;
 pub mod cluster;
+mod cluster_clients;
 pub mod compose;
 pub mod config;
 pub mod kafka;

@@ -1,6 +1,8 @@
 //! Kafka's requests and responses between brokers, the controller and clients, typed after
 //! the real ones (LeaderAndIsr, UpdateMetadata, AlterIsr, ControlledShutdown, Fetch, Metadata,
-//! CreateTopics) so a wire codec could sit in front of them later.
+//! CreateTopics, Produce, ListOffsets) so a wire codec could sit in front of them later.
+
+pub use crate::broker::log::{NewRecord, Record};
 
 /// `broker.id`.
 pub type BrokerId = i32;
@@ -76,7 +78,41 @@ pub struct CreatableTopic {
     pub name: String,
     pub num_partitions: i32,
     pub replication_factor: i32,
+    /// `--config k=v` entries (stored in `/config/topics/<name>`).
+    pub configs: Vec<(String, String)>,
 }
+
+/// `replica_id` of a consumer's fetch.
+pub const CONSUMER_REPLICA_ID: BrokerId = -1;
+
+/// One partition of a Fetch request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchPartition {
+    pub topic: String,
+    pub partition: i32,
+    /// The leader epoch the fetcher believes in (-1: don't check).
+    pub current_leader_epoch: i32,
+    pub fetch_offset: i64,
+    /// Followers: the epoch of their last record, for divergence checks.
+    pub last_fetched_epoch: Option<i32>,
+}
+
+/// One partition of a Fetch response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchedPartition {
+    pub topic: String,
+    pub partition: i32,
+    pub error: Option<String>,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+    /// Set when the follower's log diverges: (epoch, end offset) to truncate to.
+    pub diverging_epoch: Option<(i32, i64)>,
+    pub records: Vec<Record>,
+}
+
+/// ListOffsets' special timestamps.
+pub const LATEST_TIMESTAMP: i64 = -1;
+pub const EARLIEST_TIMESTAMP: i64 = -2;
 
 /// A per-topic CreateTopics outcome: `Err((ERROR_NAME, message))`.
 pub type CreateResult = Result<(), (String, String)>;
@@ -121,14 +157,40 @@ pub enum KafkaMessage {
     ControlledShutdownResponse {
         remaining: usize,
     },
-    /// Follower → leader: replica fetch (empty logs for now: offsets only).
+    /// Follower or consumer → leader: read from `fetch_offset` (long-polls up to
+    /// `max_wait_ms` while there is nothing to return).
     Fetch {
+        corr: u32,
+        /// A broker id for followers, [`CONSUMER_REPLICA_ID`] for consumers.
         replica_id: BrokerId,
-        partitions: Vec<(String, i32, i32)>,
+        max_wait_ms: u64,
+        partitions: Vec<FetchPartition>,
     },
     FetchResponse {
-        /// (topic, partition, error name if any).
-        partitions: Vec<(String, i32, Option<String>)>,
+        corr: u32,
+        partitions: Vec<FetchedPartition>,
+    },
+    /// Producer → leader: append records; `acks` 0 (no answer), 1 (leader) or -1 (all ISR).
+    Produce {
+        corr: u32,
+        acks: i16,
+        timeout_ms: u64,
+        partitions: Vec<(String, i32, Vec<NewRecord>)>,
+    },
+    ProduceResponse {
+        corr: u32,
+        /// (topic, partition, base offset or error name).
+        partitions: Vec<(String, i32, Result<i64, String>)>,
+    },
+    /// Consumer → leader: the offset for a timestamp ([`LATEST_TIMESTAMP`] = the HW,
+    /// [`EARLIEST_TIMESTAMP`] = the log start).
+    ListOffsets {
+        corr: u32,
+        partitions: Vec<(String, i32, i64)>,
+    },
+    ListOffsetsResponse {
+        corr: u32,
+        partitions: Vec<(String, i32, Result<i64, String>)>,
     },
     MetadataRequest {
         corr: u32,
@@ -159,16 +221,29 @@ pub enum KafkaMessage {
 impl KafkaMessage {
     /// Client requests open a TCP connection: a stopped broker refuses them.
     pub fn opens_connection(&self) -> bool {
-        matches!(
-            self,
-            KafkaMessage::MetadataRequest { .. } | KafkaMessage::CreateTopicsRequest { .. }
-        )
+        match self {
+            KafkaMessage::MetadataRequest { .. }
+            | KafkaMessage::CreateTopicsRequest { .. }
+            | KafkaMessage::Produce { .. }
+            | KafkaMessage::ListOffsets { .. } => true,
+            KafkaMessage::Fetch { replica_id, .. } => *replica_id < 0,
+            _ => false,
+        }
     }
 
     /// `controller`, `replication` or `kafka` (client requests), for colouring.
     pub fn channel(&self) -> &'static str {
         match self {
+            KafkaMessage::Fetch { replica_id, .. } if *replica_id < 0 => "fetch",
+            KafkaMessage::FetchResponse { partitions, .. }
+                if partitions.iter().any(|p| !p.records.is_empty()) =>
+            {
+                "records"
+            }
+            KafkaMessage::Produce { .. } => "produce",
             KafkaMessage::Fetch { .. } | KafkaMessage::FetchResponse { .. } => "replication",
+            KafkaMessage::ProduceResponse { .. } => "kafka",
+            KafkaMessage::ListOffsets { .. } | KafkaMessage::ListOffsetsResponse { .. } => "kafka",
             KafkaMessage::MetadataRequest { .. }
             | KafkaMessage::MetadataResponse { .. }
             | KafkaMessage::CreateTopicsRequest { .. }
@@ -196,8 +271,28 @@ impl KafkaMessage {
                 format!("ControlledShutdown {broker_id}")
             }
             KafkaMessage::ControlledShutdownResponse { .. } => "ControlledShutdown response".into(),
-            KafkaMessage::Fetch { .. } => "Fetch".into(),
-            KafkaMessage::FetchResponse { .. } => "Fetch response".into(),
+            KafkaMessage::Fetch { partitions, .. } => match partitions.as_slice() {
+                [p] => format!("Fetch {}-{} @{}", p.topic, p.partition, p.fetch_offset),
+                _ => format!("Fetch ({})", partitions.len()),
+            },
+            KafkaMessage::FetchResponse { partitions, .. } => {
+                let n: usize = partitions.iter().map(|p| p.records.len()).sum();
+                if n == 0 {
+                    "Fetch response".into()
+                } else {
+                    format!("Fetch response ({n} records)")
+                }
+            }
+            KafkaMessage::Produce { partitions, .. } => {
+                let n: usize = partitions.iter().map(|p| p.2.len()).sum();
+                match partitions.as_slice() {
+                    [(t, p, _)] => format!("Produce {t}-{p} ({n})"),
+                    _ => format!("Produce ({n})"),
+                }
+            }
+            KafkaMessage::ProduceResponse { .. } => "Produce response".into(),
+            KafkaMessage::ListOffsets { .. } => "ListOffsets".into(),
+            KafkaMessage::ListOffsetsResponse { .. } => "ListOffsets response".into(),
             KafkaMessage::MetadataRequest { .. } => "Metadata".into(),
             KafkaMessage::MetadataResponse { .. } => "Metadata response".into(),
             KafkaMessage::CreateTopicsRequest { topics, .. } => format!(

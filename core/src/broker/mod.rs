@@ -9,6 +9,8 @@
 
 pub mod admin;
 pub mod controller;
+mod data_path;
+pub mod log;
 pub mod messages;
 pub mod metadata;
 pub mod replica;
@@ -64,6 +66,14 @@ pub enum BrokerTimer {
     Rebalance {
         epoch: i32,
     },
+    /// A parked fetch's `max_wait_ms` passed.
+    FetchWait {
+        id: u64,
+    },
+    /// An acks=all produce's `timeout_ms` passed.
+    ProduceTimeout {
+        id: u64,
+    },
     /// A CreateTopics waiting for leaders timed out.
     CreateTimeout {
         corr: u32,
@@ -106,6 +116,14 @@ enum Pending {
         client: HostId,
         name: String,
         json: String,
+    },
+    /// `/config/topics/<topic>`, read when the broker first hosts one of its partitions.
+    TopicConfig {
+        topic: String,
+    },
+    /// A topic this broker auto-creates for a Metadata request.
+    AutoCreate {
+        name: String,
     },
 }
 
@@ -167,6 +185,18 @@ pub struct Broker {
     zk_was_connected: bool,
     /// Why the last start failed (kept across the exit, for the page and `docker logs`).
     pub last_failure: Option<String>,
+    /// Topic configs read from `/config/topics/<t>` (overrides of the broker defaults).
+    pub topic_configs: BTreeMap<String, BTreeMap<String, String>>,
+    /// The follower fetcher's request in flight per leader: (corr, sent at).
+    fetcher: BTreeMap<BrokerId, (u32, u64)>,
+    next_corr: u32,
+    parked_fetches: BTreeMap<u64, data_path::ParkedFetch>,
+    delayed_produces: BTreeMap<u64, data_path::DelayedProduce>,
+    next_delayed: u64,
+    /// A leader's HW moved during this handler (releases delayed produces and fetches).
+    hw_moved: bool,
+    /// Topics this broker is auto-creating (their ZooKeeper write is in flight).
+    auto_creating: BTreeSet<String>,
 }
 
 impl Broker {
@@ -187,6 +217,14 @@ impl Broker {
             next_batch: 0,
             zk_was_connected: false,
             last_failure: None,
+            topic_configs: BTreeMap::new(),
+            fetcher: BTreeMap::new(),
+            next_corr: 0,
+            parked_fetches: BTreeMap::new(),
+            delayed_produces: BTreeMap::new(),
+            next_delayed: 0,
+            hw_moved: false,
+            auto_creating: BTreeSet::new(),
         }
     }
 
@@ -439,7 +477,7 @@ impl Broker {
                     let r2 = reason.clone();
                     ctx.emit(|| EventKind::BrokerFailed { id, reason: r2 });
                     if let Some(zk) = self.zk.as_mut() {
-                        zk.close(ctx);
+                        zk.close_now(ctx);
                     }
                     // "Fatal error during KafkaServer startup. Prepare to shutdown": the JVM
                     // exits and so does the container.
@@ -600,6 +638,14 @@ impl Broker {
                     }
                 }
             }
+            Pending::AutoCreate { name } => {
+                self.auto_creating.remove(&name);
+            }
+            Pending::TopicConfig { topic } => {
+                if let Ok(OpResult::Data(Some(d), _)) = r {
+                    self.topic_configs.insert(topic, zs::parse_topic_config(&d));
+                }
+            }
             Pending::TopicCreate {
                 corr, client, name, ..
             } => {
@@ -659,6 +705,13 @@ impl Broker {
                     json: json.clone(),
                 };
                 self.create(ctx, &path, Some(json), false, why);
+            }
+            Pending::AutoCreate { name } => {
+                self.auto_creating.remove(&name);
+            }
+            Pending::TopicConfig { topic } => {
+                let p = zs::topic_config_path(&topic);
+                self.get(ctx, &p, false, Pending::TopicConfig { topic })
             }
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
@@ -1128,6 +1181,15 @@ impl Broker {
                 }
                 let me = self.id();
                 for p in partitions {
+                    if p.replicas.contains(&me) && !self.topic_configs.contains_key(&p.topic) {
+                        // LogManager reads the topic's config when it creates the log.
+                        self.topic_configs.insert(p.topic.clone(), BTreeMap::new());
+                        let path = zs::topic_config_path(&p.topic);
+                        let why = Pending::TopicConfig {
+                            topic: p.topic.clone(),
+                        };
+                        self.get(ctx, &path, false, why);
+                    }
                     let became = self.replicas.apply(me, &p, ctx.now);
                     if became {
                         let (topic, partition, leader, epoch) =
@@ -1141,27 +1203,31 @@ impl Broker {
                         });
                     }
                 }
+                // Delayed requests on partitions it no longer leads fail now; new followers
+                // start fetching at once.
+                self.complete_produces(ctx);
+                self.complete_fetches(ctx);
+                self.run_fetchers(ctx);
             }
             KafkaMessage::Fetch {
+                corr,
                 replica_id,
+                max_wait_ms,
                 partitions,
-            } => {
-                let me = self.id();
-                let mut resp = Vec::new();
-                for (t, p, epoch) in partitions {
-                    let key = (t.clone(), p);
-                    let err = self
-                        .replicas
-                        .on_follower_fetch(me, &key, replica_id, epoch, ctx.now);
-                    resp.push((t, p, err));
-                }
-                ctx.send(
-                    from,
-                    Message::Kafka(KafkaMessage::FetchResponse { partitions: resp }),
-                );
-                self.send_alter_isrs(ctx);
+            } => self.on_fetch(from, corr, replica_id, max_wait_ms, partitions, ctx),
+            KafkaMessage::FetchResponse { corr, partitions } => {
+                self.on_fetch_response(corr, partitions, ctx)
             }
-            KafkaMessage::FetchResponse { .. } => {}
+            KafkaMessage::Produce {
+                corr,
+                acks,
+                timeout_ms,
+                partitions,
+            } => self.on_produce(from, corr, acks, timeout_ms, partitions, ctx),
+            KafkaMessage::ListOffsets { corr, partitions } => {
+                self.on_list_offsets(from, corr, partitions, ctx)
+            }
+            KafkaMessage::ProduceResponse { .. } | KafkaMessage::ListOffsetsResponse { .. } => {}
             KafkaMessage::AlterIsr {
                 broker_id,
                 topic,
@@ -1195,9 +1261,16 @@ impl Broker {
                 topic,
                 partition,
                 result,
-            } => self
-                .replicas
-                .on_alter_isr_response(&(topic, partition), result),
+            } => {
+                let me = self.id();
+                if self
+                    .replicas
+                    .on_alter_isr_response(me, &(topic, partition), result)
+                {
+                    self.hw_moved = true;
+                }
+                self.after_data_change(ctx);
+            }
             KafkaMessage::ControlledShutdown { broker_id } => {
                 let out = self
                     .active
@@ -1225,12 +1298,20 @@ impl Broker {
                             .map(|e| (b.id, e.host.clone(), e.port))
                     })
                     .collect();
+                let mut answer = self.cache.topics(topics.as_deref());
+                for t in answer.iter_mut() {
+                    if t.error.as_deref() == Some("UNKNOWN_TOPIC_OR_PARTITION")
+                        && self.auto_create_topic(&t.name, ctx)
+                    {
+                        t.error = Some("LEADER_NOT_AVAILABLE".into());
+                    }
+                }
                 let msg = KafkaMessage::MetadataResponse {
                     corr,
                     cluster_id: self.cluster_id.clone().unwrap_or_default(),
                     controller_id: self.cache.controller_id,
                     brokers,
-                    topics: self.cache.topics(topics.as_deref()),
+                    topics: answer,
                 };
                 ctx.send(from, Message::Kafka(msg));
             }
@@ -1298,7 +1379,7 @@ impl Broker {
             } else {
                 match self.plan_topic(&t, ctx) {
                     Ok(json) => {
-                        writes.push((t.name.clone(), json));
+                        writes.push((t.name.clone(), t.configs.clone(), json));
                         None
                     }
                     Err(e) => Some(Err(e)),
@@ -1306,7 +1387,11 @@ impl Broker {
             };
             results.push((t.name, r));
         }
-        for (name, json) in writes {
+        for (name, configs, json) in writes {
+            // AdminZkClient writes the config znode first, then the topic's assignment.
+            let config = zs::topic_config_json(&configs);
+            let cpath = zs::topic_config_path(&name);
+            self.create(ctx, &cpath, Some(config), false, Pending::Ignore);
             let path = zs::topic_path(&name);
             let why = Pending::TopicCreate {
                 corr,
@@ -1326,6 +1411,44 @@ impl Broker {
             Timer::Broker(BrokerTimer::CreateTimeout { corr, client: from }),
         );
         self.check_creates(ctx);
+    }
+
+    /// `auto.create.topics.enable`: a Metadata request for an unknown topic makes this broker
+    /// write it to ZooKeeper itself (`num.partitions`, `default.replication.factor`); the
+    /// client hears LEADER_NOT_AVAILABLE until the controller has brought it online.
+    fn auto_create_topic(&mut self, name: &str, ctx: &mut Ctx) -> bool {
+        if !self.setup.settings.auto_create_topics_enable
+            || topic_name::is_internal(name)
+            || topic_name::validate(name).is_err()
+        {
+            return false;
+        }
+        if self.auto_creating.contains(name) {
+            return true;
+        }
+        let t = CreatableTopic {
+            name: name.to_string(),
+            num_partitions: -1,
+            replication_factor: -1,
+            configs: Vec::new(),
+        };
+        let Ok(json) = self.plan_topic(&t, ctx) else {
+            return false;
+        };
+        self.auto_creating.insert(name.to_string());
+        let cpath = zs::topic_config_path(name);
+        self.create(
+            ctx,
+            &cpath,
+            Some(zs::topic_config_json(&[])),
+            false,
+            Pending::Ignore,
+        );
+        let why = Pending::AutoCreate {
+            name: name.to_string(),
+        };
+        self.create(ctx, &zs::topic_path(name), Some(json), false, why);
+        true
     }
 
     /// Checks one topic and returns its `/brokers/topics/<t>` JSON.
@@ -1364,7 +1487,7 @@ impl Broker {
             .active
             .as_ref()
             .map(|a| a.ctx.topic_ids.keys().cloned().collect())
-            .unwrap_or_default();
+            .unwrap_or_else(|| self.cache.topic_ids.keys().cloned().collect());
         topic_name::validate_create(&t.name, existing.iter().map(String::as_str)).map_err(|e| {
             let code = match e {
                 topic_name::CreateTopicNameError::Invalid(_) => "INVALID_TOPIC_EXCEPTION",
@@ -1433,23 +1556,15 @@ impl Broker {
         match t {
             BrokerTimer::Booted => self.start_session(ctx),
             BrokerTimer::Fetch => {
-                let me = self.id();
-                for (leader, parts) in self.replicas.fetch_targets(me) {
-                    self.send_kafka(
-                        ctx,
-                        leader,
-                        KafkaMessage::Fetch {
-                            replica_id: me,
-                            partitions: parts,
-                        },
-                    );
-                }
+                self.run_fetchers(ctx);
                 ctx.set_timer(FETCH_INTERVAL_MS, Timer::Broker(BrokerTimer::Fetch));
             }
+            BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
+            BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;
                 self.replicas.shrink_check(self.id(), ctx.now, lag);
-                self.send_alter_isrs(ctx);
+                self.after_data_change(ctx);
                 ctx.set_timer(lag / 2, Timer::Broker(BrokerTimer::IsrCheck));
             }
             BrokerTimer::Rebalance { epoch } => self.rebalance(epoch, ctx),
@@ -1568,7 +1683,7 @@ impl Node for Broker {
             }
         }
         if let Some(zk) = self.zk.as_mut() {
-            zk.close(ctx);
+            zk.close_now(ctx);
         }
     }
 

@@ -1,12 +1,28 @@
 //! The partitions a broker hosts (ReplicaManager / Partition): leader or follower per
-//! LeaderAndIsr, followers fetching from leaders, and the leader's ISR upkeep — followers
-//! that stop fetching for `replica.lag.time.max.ms` leave, ones that catch up come back,
-//! both through AlterIsr to the controller. Logs are empty for now, so "caught up" means
-//! "fetched recently".
+//! LeaderAndIsr, each with its log. The leader tracks every follower's log end offset from
+//! its fetches, advances the high watermark, answers followers whose log diverges with the
+//! epoch to truncate to, and keeps the ISR: followers that have not caught up within
+//! `replica.lag.time.max.ms` leave, ones that catch up come back, both through AlterIsr.
 
 use crate::broker::controller::PartitionKey;
-use crate::broker::messages::{BrokerId, KafkaMessage, PartitionState, NO_LEADER};
+use crate::broker::log::{NewRecord, PartitionLog};
+use crate::broker::messages::{
+    BrokerId, FetchPartition, FetchedPartition, KafkaMessage, PartitionState, NO_LEADER,
+};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Records returned per partition per fetch (a stand-in for `max.partition.fetch.bytes`).
+pub const MAX_FETCH_RECORDS: usize = 500;
+
+/// What the leader knows of one follower (Kafka's `Replica`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowerState {
+    /// Log end offset from its last fetch (-1 unknown).
+    pub leo: i64,
+    pub last_caught_up_ms: u64,
+    last_fetch_leader_leo: i64,
+    last_fetch_ms: u64,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocalReplica {
@@ -15,13 +31,31 @@ pub struct LocalReplica {
     pub isr: Vec<BrokerId>,
     pub replicas: Vec<BrokerId>,
     pub zk_version: i32,
-    /// Leader only: when each follower last fetched (caught up).
-    pub last_caught_up: BTreeMap<BrokerId, u64>,
+    /// Leader only.
+    pub followers: BTreeMap<BrokerId, FollowerState>,
+}
+
+/// Why a produce was refused before anything was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppendError {
+    NotLeader,
+    NotEnoughReplicas,
+}
+
+impl AppendError {
+    pub fn name(&self) -> &'static str {
+        match self {
+            AppendError::NotLeader => "NOT_LEADER_OR_FOLLOWER",
+            AppendError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Replicas {
     pub parts: BTreeMap<PartitionKey, LocalReplica>,
+    /// The logs on this broker's disk (they survive restarts; `parts` does not).
+    pub logs: BTreeMap<PartitionKey, PartitionLog>,
     /// ISR changes decided but not sent yet.
     queued: BTreeMap<PartitionKey, Vec<BrokerId>>,
     /// ISR changes sent to the controller, awaiting its answer (one at a time per partition).
@@ -29,9 +63,16 @@ pub struct Replicas {
 }
 
 impl Replicas {
-    /// What survives a restart (the log directory; nothing yet while logs are empty).
+    /// What survives a restart: the log directory (records, offsets, HW checkpoint).
     pub fn into_disk(self) -> Replicas {
-        Replicas::default()
+        Replicas {
+            logs: self.logs,
+            ..Replicas::default()
+        }
+    }
+
+    pub fn log(&self, key: &PartitionKey) -> Option<&PartitionLog> {
+        self.logs.get(key)
     }
 
     /// Applies one partition of a LeaderAndIsr; stale leader epochs are ignored. Returns
@@ -53,11 +94,27 @@ impl Replicas {
             return false;
         }
         let changed = old.is_none_or(|o| o.leader != p.leader);
-        let last_caught_up = if p.leader == me {
-            p.isr
+        let log = self.logs.entry(key.clone()).or_default();
+        let followers = if p.leader == me {
+            // makeLeader: stamp the epoch; followers' offsets are unknown until they fetch,
+            // ISR members count as caught up now.
+            log.start_epoch(p.leader_epoch);
+            p.replicas
                 .iter()
                 .filter(|&&r| r != me)
-                .map(|&r| (r, now))
+                .map(|&r| {
+                    let in_isr = p.isr.contains(&r);
+                    let t = if in_isr { now } else { 0 };
+                    (
+                        r,
+                        FollowerState {
+                            leo: -1,
+                            last_caught_up_ms: t,
+                            last_fetch_leader_leo: -1,
+                            last_fetch_ms: t,
+                        },
+                    )
+                })
                 .collect()
         } else {
             BTreeMap::new()
@@ -70,7 +127,7 @@ impl Replicas {
                 isr: p.isr.clone(),
                 replicas: p.replicas.clone(),
                 zk_version: p.zk_version,
-                last_caught_up,
+                followers,
             },
         );
         self.queued.remove(&key);
@@ -78,65 +135,229 @@ impl Replicas {
         changed
     }
 
-    /// (leader, [(topic, partition, leader epoch)]) for every partition this broker follows.
-    pub fn fetch_targets(&self, me: BrokerId) -> BTreeMap<BrokerId, Vec<(String, i32, i32)>> {
-        let mut out: BTreeMap<BrokerId, Vec<(String, i32, i32)>> = BTreeMap::new();
-        for ((t, p), r) in &self.parts {
-            if r.leader != me && r.leader != NO_LEADER {
-                out.entry(r.leader)
-                    .or_default()
-                    .push((t.clone(), *p, r.leader_epoch));
+    /// StopReplica (delete): the partition and its log are gone from this broker.
+    pub fn remove(&mut self, key: &PartitionKey) {
+        self.parts.remove(key);
+        self.logs.remove(key);
+        self.queued.remove(key);
+        self.inflight.remove(key);
+    }
+
+    fn leading(&self, me: BrokerId, key: &PartitionKey) -> Option<&LocalReplica> {
+        self.parts.get(key).filter(|r| r.leader == me)
+    }
+
+    /// What this broker's fetcher asks each leader for: its log end and last epoch.
+    pub fn fetch_targets(&self, me: BrokerId) -> BTreeMap<BrokerId, Vec<FetchPartition>> {
+        let mut out: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        for (key, r) in &self.parts {
+            if r.leader == me || r.leader == NO_LEADER {
+                continue;
             }
+            let log = self.logs.get(key);
+            let fetch_offset = log.map_or(0, |l| l.log_end_offset());
+            out.entry(r.leader).or_default().push(FetchPartition {
+                topic: key.0.clone(),
+                partition: key.1,
+                current_leader_epoch: r.leader_epoch,
+                fetch_offset,
+                last_fetched_epoch: log.and_then(|l| l.latest_epoch()),
+            });
         }
         out
     }
 
-    /// The leader side of a follower fetch; returns the partition's error, if any. A
-    /// follower outside the ISR that fetches is caught up (empty logs) → ISR expansion.
-    pub fn on_follower_fetch(
+    /// Leader side: appends a producer's records. acks=all checks `min.insync.replicas`
+    /// first. Returns (first, last) offsets.
+    pub fn append(
         &mut self,
         me: BrokerId,
         key: &PartitionKey,
-        follower: BrokerId,
-        epoch: i32,
-        now: u64,
-    ) -> Option<String> {
-        let Some(r) = self.parts.get_mut(key).filter(|r| r.leader == me) else {
-            return Some("NOT_LEADER_OR_FOLLOWER".into());
+        acks: i16,
+        min_isr: usize,
+        records: Vec<NewRecord>,
+    ) -> Result<(i64, i64), AppendError> {
+        let r = self.leading(me, key).ok_or(AppendError::NotLeader)?;
+        if acks == -1 && r.isr.len() < min_isr {
+            return Err(AppendError::NotEnoughReplicas);
+        }
+        let epoch = r.leader_epoch;
+        let log = self.logs.entry(key.clone()).or_default();
+        let out = log.append_as_leader(epoch, records);
+        self.maybe_advance_hw(me, key);
+        Ok(out)
+    }
+
+    /// Whether an acks=all produce up to `last_offset` is complete: `None` = still waiting;
+    /// `Some(Ok)` once the HW passed it with enough replicas in sync.
+    pub fn produce_done(
+        &self,
+        me: BrokerId,
+        key: &PartitionKey,
+        last_offset: i64,
+        min_isr: usize,
+    ) -> Option<Result<(), String>> {
+        let Some(r) = self.leading(me, key) else {
+            return Some(Err("NOT_LEADER_OR_FOLLOWER".into()));
         };
-        if epoch < r.leader_epoch {
-            return Some("FENCED_LEADER_EPOCH".into());
+        let hw = self.logs.get(key).map_or(0, |l| l.high_watermark());
+        if hw <= last_offset {
+            return None;
         }
-        if epoch > r.leader_epoch {
-            return Some("UNKNOWN_LEADER_EPOCH".into());
+        if r.isr.len() < min_isr {
+            Some(Err("NOT_ENOUGH_REPLICAS_AFTER_APPEND".into()))
+        } else {
+            Some(Ok(()))
         }
-        if !r.replicas.contains(&follower) {
-            return Some("NOT_LEADER_OR_FOLLOWER".into());
+    }
+
+    /// The leader's HW rule: the smallest LEO among ISR members and pending additions (Kafka's
+    /// "maximal ISR"); it only moves forward. Returns whether it moved.
+    fn maybe_advance_hw(&mut self, me: BrokerId, key: &PartitionKey) -> bool {
+        let Some(r) = self.parts.get(key).filter(|r| r.leader == me) else {
+            return false;
+        };
+        let Some(log) = self.logs.get_mut(key) else {
+            return false;
+        };
+        let pending = self.queued.get(key);
+        let mut hw = log.log_end_offset();
+        for (id, f) in &r.followers {
+            let counts = r.isr.contains(id) || pending.is_some_and(|p| p.contains(id));
+            if counts {
+                hw = hw.min(f.leo.max(0));
+            }
         }
-        r.last_caught_up.insert(follower, now);
-        if !r.isr.contains(&follower) && !self.inflight.contains(key) {
+        log.advance_high_watermark(hw)
+    }
+
+    /// The leader side of a follower fetch. Also records whether the follower caught up and
+    /// queues ISR expansion once it has. Returns the partition's response and whether the
+    /// HW moved.
+    pub fn on_follower_fetch(
+        &mut self,
+        me: BrokerId,
+        follower: BrokerId,
+        fp: &FetchPartition,
+        now: u64,
+    ) -> (FetchedPartition, bool) {
+        let key = (fp.topic.clone(), fp.partition);
+        let mut resp = FetchedPartition {
+            topic: fp.topic.clone(),
+            partition: fp.partition,
+            error: None,
+            high_watermark: 0,
+            log_start_offset: 0,
+            diverging_epoch: None,
+            records: Vec::new(),
+        };
+        let error = match self.leading(me, &key) {
+            None => Some("NOT_LEADER_OR_FOLLOWER"),
+            Some(r) if fp.current_leader_epoch < r.leader_epoch => Some("FENCED_LEADER_EPOCH"),
+            Some(r) if fp.current_leader_epoch > r.leader_epoch => Some("UNKNOWN_LEADER_EPOCH"),
+            Some(r) if !r.replicas.contains(&follower) => Some("NOT_LEADER_OR_FOLLOWER"),
+            Some(_) => None,
+        };
+        if let Some(e) = error {
+            resp.error = Some(e.into());
+            return (resp, false);
+        }
+        let log = self.logs.entry(key.clone()).or_default();
+        resp.high_watermark = log.high_watermark();
+        resp.log_start_offset = log.log_start_offset();
+        // Divergence: the follower's last epoch ended earlier here (or is unknown here).
+        if let Some(last) = fp.last_fetched_epoch {
+            let (epoch, end) = log.end_offset_for_epoch(last).unwrap_or((-1, -1));
+            if epoch < last || end < fp.fetch_offset {
+                resp.diverging_epoch = Some((epoch, end));
+                return (resp, false);
+            }
+        }
+        let leo = log.log_end_offset();
+        if fp.fetch_offset > leo || fp.fetch_offset < log.log_start_offset() {
+            resp.error = Some("OFFSET_OUT_OF_RANGE".into());
+            return (resp, false);
+        }
+        resp.records = log.read(fp.fetch_offset, leo, MAX_FETCH_RECORDS);
+        let hw = log.high_watermark();
+        let epoch_start = log.epoch_start_offset(self.parts[&key].leader_epoch);
+        let r = self.parts.get_mut(&key).expect("leading");
+        if let Some(f) = r.followers.get_mut(&follower) {
+            // Kafka's updateFollowerFetchState: caught up when it fetched at our log end, or
+            // at the end we had when it fetched last time.
+            if fp.fetch_offset >= leo {
+                f.last_caught_up_ms = now;
+            } else if fp.fetch_offset >= f.last_fetch_leader_leo {
+                f.last_caught_up_ms = f.last_caught_up_ms.max(f.last_fetch_ms);
+            }
+            f.leo = fp.fetch_offset;
+            f.last_fetch_leader_leo = leo;
+            f.last_fetch_ms = now;
+        }
+        let in_sync = fp.fetch_offset >= hw && epoch_start.is_none_or(|s| fp.fetch_offset >= s);
+        if !r.isr.contains(&follower) && in_sync && !self.inflight.contains(&key) {
             let mut isr = r.isr.clone();
             isr.push(follower);
             self.queued.insert(key.clone(), isr);
         }
-        None
+        let moved = self.maybe_advance_hw(me, &key);
+        let log = &self.logs[&key];
+        resp.high_watermark = log.high_watermark();
+        (resp, moved)
     }
 
-    /// `maybeShrinkIsr`: followers that have not caught up within `lag_ms` leave the ISR.
+    /// The follower side of a fetch response from `leader`: truncate on divergence, append,
+    /// take the leader's HW. Returns the number of records truncated away.
+    pub fn on_fetch_response(&mut self, leader: BrokerId, p: &FetchedPartition) -> usize {
+        let key = (p.topic.clone(), p.partition);
+        if self.parts.get(&key).is_none_or(|r| r.leader != leader) {
+            return 0;
+        }
+        let log = self.logs.entry(key).or_default();
+        if let Some((epoch, end)) = p.diverging_epoch {
+            // The leader knows no such epoch: fall back to our high watermark.
+            if end < 0 {
+                let hw = log.high_watermark();
+                return log.truncate_to(hw);
+            }
+            let own = log.end_offset_for_epoch(epoch).map_or(end, |e| e.1);
+            return log.truncate_to(end.min(own));
+        }
+        match p.error.as_deref() {
+            None => {}
+            Some("OFFSET_OUT_OF_RANGE") => {
+                // Behind the leader's log start: start over there. Ahead: cut back to it.
+                if log.log_end_offset() < p.log_start_offset {
+                    let n = log.len();
+                    log.truncate_fully_and_start_at(p.log_start_offset);
+                    return n;
+                }
+                return log.truncate_to(p.high_watermark);
+            }
+            Some(_) => return 0,
+        }
+        log.append_as_follower(&p.records);
+        log.advance_high_watermark(p.high_watermark.min(log.log_end_offset()));
+        0
+    }
+
+    /// `maybeShrinkIsr`: followers that are behind and have not caught up within `lag_ms`
+    /// leave the ISR.
     pub fn shrink_check(&mut self, me: BrokerId, now: u64, lag_ms: u64) {
         for (key, r) in &self.parts {
             if r.leader != me || self.inflight.contains(key) {
                 continue;
             }
+            let leo = self.logs.get(key).map_or(0, |l| l.log_end_offset());
             let isr: Vec<BrokerId> = r
                 .isr
                 .iter()
                 .copied()
                 .filter(|&f| {
                     f == me
-                        || r.last_caught_up
-                            .get(&f)
-                            .is_some_and(|&t| now.saturating_sub(t) <= lag_ms)
+                        || r.followers.get(&f).is_some_and(|s| {
+                            s.leo == leo || now.saturating_sub(s.last_caught_up_ms) <= lag_ms
+                        })
                 })
                 .collect();
             if isr != r.isr && !isr.is_empty() {
@@ -166,17 +387,22 @@ impl Replicas {
         out
     }
 
+    /// The controller's answer to an AlterIsr; returns whether the HW moved (a smaller ISR
+    /// can let it advance).
     pub fn on_alter_isr_response(
         &mut self,
+        me: BrokerId,
         key: &PartitionKey,
         result: Result<PartitionState, String>,
-    ) {
+    ) -> bool {
         self.inflight.remove(key);
         if let (Ok(st), Some(r)) = (result, self.parts.get_mut(key)) {
             if st.leader_epoch == r.leader_epoch {
                 r.isr = st.isr;
                 r.zk_version = st.zk_version;
+                return self.maybe_advance_hw(me, key);
             }
         }
+        false
     }
 }

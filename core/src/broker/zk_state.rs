@@ -42,6 +42,33 @@ pub fn topic_path(topic: &str) -> String {
     format!("{TOPICS}/{topic}")
 }
 
+/// `/config/topics/<topic>`: the topic's overrides of broker defaults.
+pub fn topic_config_path(topic: &str) -> String {
+    format!("/config/topics/{topic}")
+}
+
+/// `{"version":1,"config":{"k":"v",...}}` as AdminZkClient writes it.
+pub fn topic_config_json(configs: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = configs
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::json!({"version": 1, "config": map}).to_string()
+}
+
+/// The `config` object of a topic config znode.
+pub fn parse_topic_config(data: &str) -> BTreeMap<String, String> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|v| v.get("config").and_then(|c| c.as_object()).cloned())
+        .map(|m| {
+            m.into_iter()
+                .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn partitions_path(topic: &str) -> String {
     format!("{TOPICS}/{topic}/partitions")
 }

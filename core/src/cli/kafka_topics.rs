@@ -24,10 +24,12 @@ struct Opts {
     if_exists: bool,
     if_not_exists: bool,
     exclude_internal: bool,
+    /// `--config k=v`, repeatable.
+    configs: Vec<String>,
 }
 
 /// `yyyy-MM-dd HH:mm:ss,SSS` of a virtual instant (log4j's layout in the tools).
-fn log_time(now_ms: u64) -> String {
+pub(crate) fn log_time(now_ms: u64) -> String {
     let ms = wall_clock_ms(now_ms);
     let secs = ms / 1000;
     let days = (secs / 86_400) as i64;
@@ -98,7 +100,8 @@ fn parse(args: &[&str]) -> Result<Opts, String> {
             "--if-exists" => o.if_exists = true,
             "--if-not-exists" => o.if_not_exists = true,
             "--exclude-internal" => o.exclude_internal = true,
-            "--config" | "--command-config" => {
+            "--config" => o.configs.push(value(&mut i)?),
+            "--command-config" => {
                 value(&mut i)?;
             }
             f if f.starts_with('-') => {
@@ -219,6 +222,21 @@ fn create(
             "The replication factor must be between 1 and 32767 inclusive",
         );
     }
+    let mut configs = Vec::new();
+    for c in &o.configs {
+        match c.split_once('=') {
+            Some((k, v)) if !k.is_empty() && !v.is_empty() => {
+                configs.push((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => {
+                return failure(
+                    cluster,
+                    "java.lang.IllegalArgumentException",
+                    "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".",
+                )
+            }
+        }
+    }
     let mut out = CommandOutput::default();
     if topic_name::has_collision_chars(&topic) {
         out.stdout.push_str(topic_name::COLLISION_WARNING);
@@ -228,6 +246,7 @@ fn create(
         name: topic.clone(),
         num_partitions: partitions,
         replication_factor: rf,
+        configs,
     }]);
     match cluster.admin_call(servers, call, inside) {
         Ok(AdminResult::Created(results)) => match results.into_iter().next() {

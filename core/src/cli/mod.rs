@@ -3,9 +3,13 @@
 //! [`Cluster::run_command`] runs one line (with optional standard input) and advances virtual
 //! time as the command needs; [`run_script`] runs a whole script with here-documents.
 
+pub mod clients_cli;
+pub mod consumer_programs;
 pub mod docker;
+pub mod jobs;
 pub mod kafka_topics;
 pub mod parse;
+pub mod python_repr;
 pub mod script;
 pub mod zookeeper_shell;
 
@@ -106,7 +110,26 @@ impl Cluster {
             _ => (line.to_string(), None),
         };
         let stdin = stdin.or(stdin_owned.as_deref());
-        let words = match parse::split_words(&line) {
+        // `CMD &`: a long-running program goes to the background.
+        let trimmed = line.trim_end();
+        let background = trimmed.ends_with('&') && !trimmed.ends_with("&&");
+        let line = if background {
+            trimmed.trim_end_matches('&').trim_end().to_string()
+        } else {
+            line
+        };
+        let mut out = self.run_words(&line, stdin, background);
+        if !self.jobs.is_empty() && !matches!(line.split_whitespace().next(), Some("jobs" | "kill"))
+        {
+            let j = self.poll_jobs();
+            out.stdout.push_str(&j.stdout);
+            out.stderr.push_str(&j.stderr);
+        }
+        out
+    }
+
+    fn run_words(&mut self, line: &str, stdin: Option<&str>, background: bool) -> CommandOutput {
+        let words = match parse::split_words(line) {
             Ok(w) => w,
             Err(e) => return CommandOutput::err(2, format!("syntax error: {e}\n")),
         };
@@ -125,6 +148,17 @@ impl Cluster {
                 zookeeper_shell::run(self, args[0], &args[1..], stdin, None)
             }
             "kafka-topics" | "kafka-topics.sh" => kafka_topics::run(self, &args[1..], None),
+            "kafka-console-producer" | "kafka-console-producer.sh" => {
+                clients_cli::console_producer(self, &args[1..], stdin, None)
+            }
+            "kafka-console-consumer" | "kafka-console-consumer.sh" => {
+                clients_cli::console_consumer(self, &args[1..], line.trim(), background, None)
+            }
+            "python" | "python3" => {
+                clients_cli::python(self, &args[1..], stdin, line.trim(), background)
+            }
+            "jobs" => self.cmd_jobs(),
+            "kill" => self.cmd_kill(&args[1..]),
             c if c.starts_with("kafka-") => CommandOutput::err(
                 127,
                 format!(

@@ -64,5 +64,15 @@ pub fn run_script(cluster: &mut Cluster, text: &str, echo: bool) -> ScriptOutput
             return out;
         }
     }
+    // The end of the script: background programs are interrupted, as by Ctrl-C.
+    if !cluster.job_list().is_empty() {
+        let r = cluster.interrupt_jobs();
+        out.stdout.push_str(&r.stdout);
+        out.stderr.push_str(&r.stderr);
+        if let Some(last) = out.commands.last_mut() {
+            last.output.stdout.push_str(&r.stdout);
+            last.output.stderr.push_str(&r.stderr);
+        }
+    }
     out
 }

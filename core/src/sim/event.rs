@@ -152,6 +152,30 @@ pub enum EventKind {
         isr: Vec<i32>,
         old_isr: Vec<i32>,
     },
+    /// A partition leader appended a producer's records.
+    RecordsAppended {
+        topic: String,
+        partition: i32,
+        base_offset: i64,
+        count: usize,
+        acks: i16,
+    },
+    /// A leader refused a produce before writing (e.g. NOT_ENOUGH_REPLICAS).
+    ProduceRejected {
+        topic: String,
+        partition: i32,
+        error: String,
+        isr: usize,
+        min_isr: usize,
+    },
+    /// A follower cut its log back to where it agrees with the new leader.
+    LogTruncated {
+        id: i32,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        removed: usize,
+    },
     /// No in-sync replica is alive: the partition has no leader (unclean election off).
     PartitionOffline {
         topic: String,
@@ -479,6 +503,51 @@ impl Event {
                     (false, false) => {
                         format!("{h}: {topic}-{partition} ISR expands: [{old}] → [{new}]")
                     }
+                }
+            }
+            RecordsAppended {
+                topic,
+                partition,
+                base_offset,
+                count,
+                acks,
+            } => {
+                let last = base_offset + *count as i64 - 1;
+                let range = if *count == 1 {
+                    format!("{base_offset}")
+                } else {
+                    format!("{base_offset}–{last}")
+                };
+                if ko {
+                    format!("{h}: {topic}-{partition}에 레코드 {count}개 기록 (오프셋 {range}, acks={acks})")
+                } else {
+                    format!("{h}: {topic}-{partition} appended {count} record(s) at offset {range} (acks={acks})")
+                }
+            }
+            ProduceRejected {
+                topic,
+                partition,
+                error,
+                isr,
+                min_isr,
+            } => {
+                if ko {
+                    format!("{h}: {topic}-{partition} 쓰기 거절 {error}: ISR {isr}개 < min.insync.replicas {min_isr}")
+                } else {
+                    format!("{h}: {topic}-{partition} refused a write with {error}: ISR has {isr} < min.insync.replicas {min_isr}")
+                }
+            }
+            LogTruncated {
+                id,
+                topic,
+                partition,
+                offset,
+                removed,
+            } => {
+                if ko {
+                    format!("{h}: 브로커 {id}가 {topic}-{partition} 로그를 오프셋 {offset}까지 잘라냄 (새 리더에 없는 레코드 {removed}개 삭제)")
+                } else {
+                    format!("{h}: broker {id} truncated {topic}-{partition} to offset {offset} ({removed} record(s) the new leader never had are gone)")
                 }
             }
             PartitionOffline {

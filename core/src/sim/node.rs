@@ -4,6 +4,9 @@
 use crate::broker::admin::{AdminClient, AdminTimer};
 use crate::broker::messages::KafkaMessage;
 use crate::broker::{Broker, BrokerTimer};
+use crate::client::consumer::Consumer;
+use crate::client::producer::Producer;
+use crate::client::KafkaClientTimer;
 use crate::sim::event::EventKind;
 use crate::zookeeper::client::{ClientTimer, ZkClient};
 use crate::zookeeper::messages::ZkMessage;
@@ -65,6 +68,7 @@ pub enum Timer {
     ZkClient(ClientTimer),
     Broker(BrokerTimer),
     Admin(AdminTimer),
+    KafkaClient(KafkaClientTimer),
 }
 
 /// What a handler asked for; drained by the simulator after each call.
@@ -135,6 +139,8 @@ pub enum Process {
     ZkClient(Box<ZkClient>),
     Broker(Box<Broker>),
     Admin(Box<AdminClient>),
+    Producer(Box<Producer>),
+    Consumer(Box<Consumer>),
 }
 
 impl Process {
@@ -144,6 +150,8 @@ impl Process {
             Process::ZkClient(c) => c.as_mut(),
             Process::Broker(b) => b.as_mut(),
             Process::Admin(a) => a.as_mut(),
+            Process::Producer(p) => p.as_mut(),
+            Process::Consumer(c) => c.as_mut(),
         }
     }
 
@@ -191,6 +199,34 @@ impl Process {
     pub fn as_admin(&self) -> Option<&AdminClient> {
         match self {
             Process::Admin(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_producer(&self) -> Option<&Producer> {
+        match self {
+            Process::Producer(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn as_producer_mut(&mut self) -> Option<&mut Producer> {
+        match self {
+            Process::Producer(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn as_consumer(&self) -> Option<&Consumer> {
+        match self {
+            Process::Consumer(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_consumer_mut(&mut self) -> Option<&mut Consumer> {
+        match self {
+            Process::Consumer(c) => Some(c),
             _ => None,
         }
     }

@@ -212,6 +212,24 @@ impl ZkClient {
     }
 
     /// Closes the session (a closeSession request if connected).
+    /// A process exiting: CloseSession goes out at once, pipelined behind whatever request is
+    /// in flight (the Java client does not wait for earlier answers); no result is kept.
+    pub fn close_now(&mut self, ctx: &mut Ctx) {
+        if self.state == ClientState::Connected {
+            let xid = self.next_xid;
+            self.next_xid += 1;
+            ctx.send(
+                self.current_host(),
+                Message::Zk(ZkMessage::Request {
+                    conn: self.conn,
+                    xid,
+                    op: Op::CloseSession { expired: false },
+                }),
+            );
+        }
+        self.state = ClientState::Closed;
+    }
+
     pub fn close(&mut self, ctx: &mut Ctx) -> Option<u32> {
         if self.state == ClientState::Connected {
             Some(self.submit(Op::CloseSession { expired: false }, ctx))

@@ -1,0 +1,431 @@
+//! `kafka-console-producer`, `kafka-console-consumer` and the seed's `python producer.py` /
+//! `python consumer.py`, each on its own client process.
+
+use crate::cli::consumer_programs::{ConsoleFormat, ConsumerProgram, ProgramKind};
+use crate::cli::kafka_topics::log_time;
+use crate::cli::python_repr::{dumps_pair, repr_pair};
+use crate::cli::CommandOutput;
+use crate::client::consumer::{Assignment, OffsetReset};
+use crate::client::producer::ProducerConfig;
+use crate::cluster::Cluster;
+
+/// How long a foreground program may run in a script before it is interrupted.
+const FOREGROUND_LIMIT_MS: u64 = 600_000;
+/// The seed scripts' `bootstrap_servers`.
+const SEED_BOOTSTRAP: [&str; 3] = ["127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"];
+
+#[derive(Default, Debug)]
+struct Opts {
+    bootstrap: Option<String>,
+    topic: Option<String>,
+    properties: Vec<(String, String)>,
+    client_properties: Vec<(String, String)>,
+    from_beginning: bool,
+    group: Option<String>,
+    partition: Option<i32>,
+    offset: Option<String>,
+    max_messages: Option<usize>,
+    timeout_ms: Option<u64>,
+}
+
+fn key_value(s: &str, flag: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| format!("Invalid {flag} '{s}': expected key=value"))
+}
+
+fn parse(args: &[&str], consumer: bool) -> Result<Opts, String> {
+    let mut o = Opts::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        let mut value = || -> Result<String, String> {
+            i += 1;
+            args.get(i)
+                .map(|s| s.to_string())
+                .ok_or_else(|| format!("Option {a} requires an argument"))
+        };
+        match a {
+            "--bootstrap-server" | "--broker-list" => o.bootstrap = Some(value()?),
+            "--topic" => o.topic = Some(value()?),
+            "--property" => o.properties.push(key_value(&value()?, "property")?),
+            "--producer-property" | "--consumer-property" => {
+                o.client_properties.push(key_value(&value()?, a)?)
+            }
+            "--request-required-acks" if !consumer => {
+                o.client_properties.push(("acks".into(), value()?))
+            }
+            "--sync" if !consumer => {}
+            "--from-beginning" if consumer => o.from_beginning = true,
+            "--group" if consumer => o.group = Some(value()?),
+            "--partition" if consumer => {
+                let v = value()?;
+                o.partition = Some(
+                    v.parse()
+                        .map_err(|_| format!("Invalid value '{v}' for --partition"))?,
+                )
+            }
+            "--offset" if consumer => o.offset = Some(value()?),
+            "--max-messages" if consumer => {
+                let v = value()?;
+                o.max_messages = Some(
+                    v.parse()
+                        .map_err(|_| format!("Invalid value '{v}' for --max-messages"))?,
+                )
+            }
+            "--timeout-ms" if consumer => {
+                let v = value()?;
+                o.timeout_ms = Some(
+                    v.parse()
+                        .map_err(|_| format!("Invalid value '{v}' for --timeout-ms"))?,
+                )
+            }
+            f if f.starts_with('-') => {
+                return Err(format!(
+                    "{} is not a recognized option",
+                    f.trim_start_matches('-')
+                ))
+            }
+            f => return Err(format!("Found non-option argument '{f}'")),
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+fn servers(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn missing(what: &str) -> CommandOutput {
+    CommandOutput::err(1, format!("Missing required argument \"[{what}]\"\n"))
+}
+
+fn no_bootstrap(client: &str) -> CommandOutput {
+    CommandOutput::err(
+        1,
+        format!("org.apache.kafka.common.KafkaException: Failed to construct kafka {client}\nCaused by: org.apache.kafka.common.config.ConfigException: No resolvable bootstrap urls given in bootstrap.servers\n"),
+    )
+}
+
+/// Java exception class and message for an error name (as the clients log them).
+pub fn exception(error: &str) -> (String, String) {
+    let (class, msg) = match error {
+        "NOT_ENOUGH_REPLICAS" => ("NotEnoughReplicasException", "Messages are rejected since there are fewer in-sync replicas than required."),
+        "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => ("NotEnoughReplicasAfterAppendException", "Messages are written to the log, but to fewer in-sync replicas than required."),
+        "NOT_LEADER_OR_FOLLOWER" => ("NotLeaderOrFollowerException", "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition."),
+        "REQUEST_TIMED_OUT" => ("TimeoutException", "The request timed out."),
+        "NETWORK_EXCEPTION" => ("NetworkException", "The server disconnected before a response was received."),
+        "LEADER_NOT_AVAILABLE" => ("LeaderNotAvailableException", "There is no leader for this topic-partition as we are in the middle of a leadership election."),
+        "UNKNOWN_TOPIC_OR_PARTITION" => ("UnknownTopicOrPartitionException", "This server does not host this topic-partition."),
+        other => ("TimeoutException", other),
+    };
+    (
+        format!("org.apache.kafka.common.errors.{class}"),
+        msg.to_string(),
+    )
+}
+
+/// `kafka-console-producer`: one record per line of standard input.
+pub fn console_producer(
+    c: &mut Cluster,
+    args: &[&str],
+    stdin: Option<&str>,
+    inside: Option<&str>,
+) -> CommandOutput {
+    let o = match parse(args, false) {
+        Ok(o) => o,
+        Err(e) => return CommandOutput::err(2, format!("{e}\n")),
+    };
+    let Some(bootstrap) = o.bootstrap.as_deref() else {
+        return missing("bootstrap-server");
+    };
+    let Some(topic) = o.topic.clone() else {
+        return missing("topic");
+    };
+    let mut config = ProducerConfig::console();
+    for (k, v) in &o.client_properties {
+        if let Err(e) = config.set(k, v) {
+            return CommandOutput::err(
+                1,
+                format!("org.apache.kafka.common.config.ConfigException: {e}\n"),
+            );
+        }
+    }
+    let prop = |k: &str| o.properties.iter().find(|p| p.0 == k).map(|p| p.1.clone());
+    let parse_key = prop("parse.key").is_some_and(|v| v == "true");
+    let separator = prop("key.separator").unwrap_or_else(|| "\t".into());
+    let Ok(h) = c.start_producer("console-producer", &servers(bootstrap), config, inside) else {
+        return no_bootstrap("producer");
+    };
+    let mut out = CommandOutput::default();
+    let lines: Vec<&str> = stdin.map(|s| s.lines().collect()).unwrap_or_default();
+    let mut sent: Vec<(u64, Option<String>, usize)> = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        out.stdout.push('>');
+        let (key, value) = if parse_key {
+            match line.split_once(separator.as_str()) {
+                Some((k, v)) => (Some(k.to_string()), v.to_string()),
+                None => {
+                    out.stdout.push('\n');
+                    out.stderr.push_str(&format!(
+                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'\n",
+                        n + 1
+                    ));
+                    out.exit_code = 1;
+                    break;
+                }
+            }
+        } else {
+            (None, line.to_string())
+        };
+        let len = value.len();
+        if let Some(id) = c.produce(h, &topic, None, key.clone(), Some(value)) {
+            sent.push((id, key, len));
+        }
+    }
+    if out.exit_code == 0 {
+        out.stdout.push_str(">\n");
+    }
+    c.flush_producer(h, 180_000);
+    for (id, r) in c.take_producer_results(h) {
+        let Err((_, _, e)) = r else {
+            continue;
+        };
+        let (key, len) = sent
+            .iter()
+            .find(|s| s.0 == id)
+            .map(|s| (s.1.clone(), s.2))
+            .unwrap_or((None, 0));
+        let (class, msg) = exception(&e);
+        out.stderr.push_str(&format!(
+            "[{}] ERROR Error when sending message to topic {topic} with key: {}, value: {len} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{class}: {msg}\n",
+            log_time(c.now_ms()),
+            key.map_or("null".to_string(), |k| format!("{} bytes", k.len())),
+        ));
+    }
+    c.stop_client(h);
+    out
+}
+
+/// `kafka-console-consumer`: foreground with `--max-messages`/`--timeout-ms`, or `&`.
+pub fn console_consumer(
+    c: &mut Cluster,
+    args: &[&str],
+    line: &str,
+    background: bool,
+    inside: Option<&str>,
+) -> CommandOutput {
+    let o = match parse(args, true) {
+        Ok(o) => o,
+        Err(e) => return CommandOutput::err(2, format!("{e}\n")),
+    };
+    let Some(bootstrap) = o.bootstrap.as_deref() else {
+        return missing("bootstrap-server");
+    };
+    let Some(topic) = o.topic.clone() else {
+        return CommandOutput::err(1, "Exactly one of whitelist/topic is required.\n");
+    };
+    if o.group.is_some() {
+        return CommandOutput::err(
+            2,
+            "kafka-console-consumer: --group: consumer groups are not simulated yet in this version of the playground\n",
+        );
+    }
+    let mut reset = if o.from_beginning {
+        OffsetReset::Earliest
+    } else {
+        OffsetReset::Latest
+    };
+    for (k, v) in &o.client_properties {
+        if k == "auto.offset.reset" {
+            reset = match v.as_str() {
+                "earliest" => OffsetReset::Earliest,
+                "latest" => OffsetReset::Latest,
+                _ => return CommandOutput::err(1, format!("org.apache.kafka.common.config.ConfigException: Invalid value {v} for configuration auto.offset.reset: String must be one of: latest, earliest, none\n")),
+            }
+        }
+    }
+    let assignment = match o.partition {
+        Some(p) => {
+            let offset = match o.offset.as_deref() {
+                None | Some("latest") => {
+                    if o.from_beginning {
+                        reset = OffsetReset::Earliest;
+                    }
+                    None
+                }
+                Some("earliest") => {
+                    reset = OffsetReset::Earliest;
+                    None
+                }
+                Some(n) => match n.parse::<i64>() {
+                    Ok(v) if v >= 0 => Some(v),
+                    _ => {
+                        return CommandOutput::err(
+                            1,
+                            format!("The provided offset value '{n}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.\n"),
+                        )
+                    }
+                },
+            };
+            Assignment::Partition {
+                topic: topic.clone(),
+                partition: p,
+                offset,
+            }
+        }
+        None if o.offset.is_some() => {
+            return CommandOutput::err(1, "The partition is required when offset is specified.\n")
+        }
+        None => Assignment::Topic(topic.clone()),
+    };
+    let prop = |k: &str| {
+        o.properties
+            .iter()
+            .find(|p| p.0 == k)
+            .map(|p| p.1 == "true")
+    };
+    let format = ConsoleFormat {
+        print_timestamp: prop("print.timestamp").unwrap_or(false),
+        print_partition: prop("print.partition").unwrap_or(false),
+        print_offset: prop("print.offset").unwrap_or(false),
+        print_key: prop("print.key").unwrap_or(false),
+        key_separator: o
+            .properties
+            .iter()
+            .find(|p| p.0 == "key.separator")
+            .map(|p| p.1.clone()),
+    };
+    let kind = ProgramKind::Console {
+        format,
+        max_messages: o.max_messages,
+        timeout_ms: o.timeout_ms,
+    };
+    let bounded = o.max_messages.is_some() || o.timeout_ms.is_some();
+    if !background && !bounded {
+        return runs_until_interrupted("kafka-console-consumer");
+    }
+    let Ok(h) = c.start_consumer(
+        "console-consumer",
+        &servers(bootstrap),
+        assignment,
+        reset,
+        inside,
+    ) else {
+        return no_bootstrap("consumer");
+    };
+    let program = ConsumerProgram::new(kind, c.now_ms());
+    if background {
+        c.add_job(line, h, program)
+    } else {
+        c.run_program(h, program, FOREGROUND_LIMIT_MS)
+    }
+}
+
+fn runs_until_interrupted(program: &str) -> CommandOutput {
+    CommandOutput::err(
+        2,
+        format!("{program} runs until Ctrl-C: in a script, run it in the background with `&` (stop it with `kill %1`), or give --max-messages N or --timeout-ms MS\n"),
+    )
+}
+
+/// `python producer.py` / `python consumer.py` (also `python3`).
+pub fn python(
+    c: &mut Cluster,
+    args: &[&str],
+    stdin: Option<&str>,
+    line: &str,
+    background: bool,
+) -> CommandOutput {
+    let script = args.first().map(|s| s.rsplit('/').next().unwrap_or(s));
+    match script {
+        Some("producer.py") => python_producer(c, stdin),
+        Some("consumer.py") => {
+            if !background {
+                return runs_until_interrupted("python consumer.py");
+            }
+            let seed: Vec<String> = SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect();
+            let assignment = Assignment::Topic("test".into());
+            let Ok(h) = c.start_consumer(
+                "python-consumer",
+                &seed,
+                assignment,
+                OffsetReset::Earliest,
+                None,
+            ) else {
+                return no_bootstrap("consumer");
+            };
+            let program = ConsumerProgram::new(ProgramKind::PythonConsumer, c.now_ms());
+            c.add_job(line, h, program)
+        }
+        Some(other) => CommandOutput::err(
+            2,
+            format!("python: can't open file '{other}': [Errno 2] No such file or directory (the playground runs the seed's producer.py and consumer.py)\n"),
+        ),
+        None => CommandOutput::err(
+            2,
+            "python: the playground runs only the seed's scripts: python producer.py | python consumer.py\n",
+        ),
+    }
+}
+
+fn eof_traceback(line_no: u32, code: &str) -> String {
+    format!("Traceback (most recent call last):\n  File \"producer.py\", line {line_no}, in <module>\n    {code}\nEOFError: EOF when reading a line\n")
+}
+
+/// The seed's producer.py: `key`, `value` pairs from standard input, each sent as JSON
+/// `{key: value}` without a message key, then flushed.
+fn python_producer(c: &mut Cluster, stdin: Option<&str>) -> CommandOutput {
+    let seed: Vec<String> = SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect();
+    let Ok(h) = c.start_producer(
+        "python-producer",
+        &seed,
+        ProducerConfig::kafka_python(),
+        None,
+    ) else {
+        return no_bootstrap("producer");
+    };
+    let mut out = CommandOutput::out("topic: test(defualt)\n");
+    let mut lines = stdin
+        .map(|s| s.lines().collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter();
+    loop {
+        out.stdout.push_str("key: (quit -> q)");
+        let Some(key) = lines.next() else {
+            out.stdout.push('\n');
+            out.stderr
+                .push_str(&eof_traceback(21, "key = input(\"key: (quit -> q)\")"));
+            out.exit_code = 1;
+            break;
+        };
+        out.stdout.push_str("value: ");
+        let Some(value) = lines.next() else {
+            out.stdout.push('\n');
+            out.stderr
+                .push_str(&eof_traceback(22, "value = input(\"value: \")"));
+            out.exit_code = 1;
+            break;
+        };
+        c.produce(h, "test", None, None, Some(dumps_pair(key, value)));
+        c.flush_producer(h, 120_000);
+        let results = c.take_producer_results(h);
+        if let Some((_, Err((_, _, e)))) = results.first() {
+            if e.contains("not present in metadata") {
+                out.stdout.push('\n');
+                out.stderr.push_str("Traceback (most recent call last):\n  File \"producer.py\", line 23, in <module>\n    send_message({key : value})\n  File \"producer.py\", line 13, in send_message\n    producer.send('test', value=test_message) # test토픽에 보냄\nkafka.errors.KafkaTimeoutError: KafkaTimeoutError: Failed to update metadata after 60.0 secs.\n");
+                out.exit_code = 1;
+                break;
+            }
+        }
+        // The script never looks at the future: it prints even if the send failed.
+        out.stdout
+            .push_str(&format!("Message sent: {}\n", repr_pair(key, value)));
+    }
+    c.stop_client(h);
+    out
+}
