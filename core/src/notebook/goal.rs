@@ -11,12 +11,52 @@
 //! | `znode PATH exists` / `znode PATH is absent` | on the leader's data tree (false without a leader) |
 //! | `znode PATH has data TEXT` | the znode's data equals TEXT (rest of the line) |
 //! | `znode PATH has N children` | |
+//! | `broker N is registered` / `is not registered` | `/brokers/ids/N` exists / is absent on the leader's tree (false without a leader) |
+//! | `broker N is controller` | broker N is the active controller (highest controller epoch) |
+//! | `topic T exists` / `topic T is absent` | in ZooKeeper (`/brokers/topics/T`); absent needs a ZooKeeper leader |
+//! | `topic T has N partitions` | |
+//! | `topic T has replication factor N` | partition 0 has N replicas (as `--describe` counts) |
+//! | `partition T-P has leader N` / `has no leader` | the partition's state in ZooKeeper (no leader: offline, leader -1) |
+//! | `partition T-P has isr 1,2` | the ISR holds exactly these brokers, in any order |
+//! | `partition T-P has replicas 1,2` | the assignment, in this order (the first is the preferred leader) |
+//! | `broker N is in every isr` / `is in no isr` | over every partition with a replica on N (false if there is none); `… isr of T` looks at topic T only |
+//! | `every partition of T has a leader` | T exists and none of its partitions is offline |
+//! | `every partition of T has a full isr` | T exists and each partition's ISR holds all its replicas (nothing under-replicated) |
 //!
-//! A goal that does not parse is an error naming the line, so a notebook cannot silently rot.
+//! Topic and partition goals read the topics as [`Cluster::topics`] does (from ZooKeeper, where
+//! the controller keeps them). A goal that does not parse is an error naming the line and listing
+//! these forms, so a notebook cannot silently rot.
 
 use crate::cluster::Cluster;
-use crate::snapshot::{HostStatus, ZkMode};
+use crate::snapshot::{HostStatus, PartitionView, TopicView, ZkMode};
 use serde::{Deserialize, Serialize};
+
+/// Every goal form, as the parse error lists them.
+pub const FORMS: &[&str] = &[
+    "zookeeper has a leader",
+    "zookeeper has no leader",
+    "HOST is leader|follower|looking",
+    "HOST is running|stopped|killed|paused",
+    "znode PATH exists",
+    "znode PATH is absent",
+    "znode PATH has data TEXT",
+    "znode PATH has N children",
+    "broker N is registered",
+    "broker N is not registered",
+    "broker N is controller",
+    "topic T exists",
+    "topic T is absent",
+    "topic T has N partitions",
+    "topic T has replication factor N",
+    "partition T-P has leader N",
+    "partition T-P has no leader",
+    "partition T-P has isr N,N…",
+    "partition T-P has replicas N,N…",
+    "broker N is in every isr [of T]",
+    "broker N is in no isr [of T]",
+    "every partition of T has a leader",
+    "every partition of T has a full isr",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
@@ -30,11 +70,69 @@ pub struct Goal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Check {
     EnsembleHasLeader(bool),
-    ZkMode { host: String, mode: ZkMode },
-    HostStatus { host: String, status: HostStatus },
-    ZnodeExists { path: String, exists: bool },
-    ZnodeData { path: String, data: String },
-    ZnodeChildren { path: String, count: usize },
+    ZkMode {
+        host: String,
+        mode: ZkMode,
+    },
+    HostStatus {
+        host: String,
+        status: HostStatus,
+    },
+    ZnodeExists {
+        path: String,
+        exists: bool,
+    },
+    ZnodeData {
+        path: String,
+        data: String,
+    },
+    ZnodeChildren {
+        path: String,
+        count: usize,
+    },
+    BrokerRegistered {
+        broker: i32,
+        registered: bool,
+    },
+    BrokerIsController(i32),
+    TopicExists {
+        topic: String,
+        exists: bool,
+    },
+    TopicPartitions {
+        topic: String,
+        count: usize,
+    },
+    TopicReplicationFactor {
+        topic: String,
+        factor: usize,
+    },
+    /// `leader: None` = the partition has no leader (offline).
+    PartitionLeader {
+        topic: String,
+        partition: i32,
+        leader: Option<i32>,
+    },
+    /// Compared as a set.
+    PartitionIsr {
+        topic: String,
+        partition: i32,
+        isr: Vec<i32>,
+    },
+    /// Compared in order.
+    PartitionReplicas {
+        topic: String,
+        partition: i32,
+        replicas: Vec<i32>,
+    },
+    /// `every`: in the ISR of every partition it holds a replica of; else in none.
+    BrokerInIsrs {
+        broker: i32,
+        every: bool,
+        topic: Option<String>,
+    },
+    EveryPartitionHasLeader(String),
+    EveryPartitionHasFullIsr(String),
 }
 
 impl Check {
@@ -44,6 +142,83 @@ impl Check {
         let check = match words.as_slice() {
             ["zookeeper", "has", "a", "leader"] => Check::EnsembleHasLeader(true),
             ["zookeeper", "has", "no", "leader"] => Check::EnsembleHasLeader(false),
+            ["broker", n, "is", "registered"] => Check::BrokerRegistered {
+                broker: broker_id(n)?,
+                registered: true,
+            },
+            ["broker", n, "is", "not", "registered"] => Check::BrokerRegistered {
+                broker: broker_id(n)?,
+                registered: false,
+            },
+            ["broker", n, "is", "controller"] | ["broker", n, "is", "the", "controller"] => {
+                Check::BrokerIsController(broker_id(n)?)
+            }
+            ["broker", n, "is", "in", which @ ("every" | "no"), "isr", rest @ ..] => {
+                let topic = match rest {
+                    [] => None,
+                    ["of", t] => Some(t.to_string()),
+                    _ => return Err(unknown(line)),
+                };
+                Check::BrokerInIsrs {
+                    broker: broker_id(n)?,
+                    every: *which == "every",
+                    topic,
+                }
+            }
+            ["topic", t, "exists"] => Check::TopicExists {
+                topic: t.to_string(),
+                exists: true,
+            },
+            ["topic", t, "is", "absent"] => Check::TopicExists {
+                topic: t.to_string(),
+                exists: false,
+            },
+            ["topic", t, "has", n, "partitions" | "partition"] => Check::TopicPartitions {
+                topic: t.to_string(),
+                count: count(n, "partitions")?,
+            },
+            ["topic", t, "has", "replication", "factor", n] => Check::TopicReplicationFactor {
+                topic: t.to_string(),
+                factor: count(n, "replicas")?,
+            },
+            ["partition", tp, "has", "leader", n] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionLeader {
+                    topic,
+                    partition,
+                    leader: Some(broker_id(n)?),
+                }
+            }
+            ["partition", tp, "has", "no", "leader"] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionLeader {
+                    topic,
+                    partition,
+                    leader: None,
+                }
+            }
+            ["partition", tp, "has", "isr", list] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionIsr {
+                    topic,
+                    partition,
+                    isr: broker_list(list)?,
+                }
+            }
+            ["partition", tp, "has", "replicas", list] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionReplicas {
+                    topic,
+                    partition,
+                    replicas: broker_list(list)?,
+                }
+            }
+            ["every", "partition", "of", t, "has", "a", "leader"] => {
+                Check::EveryPartitionHasLeader(t.to_string())
+            }
+            ["every", "partition", "of", t, "has", "a", "full", "isr"] => {
+                Check::EveryPartitionHasFullIsr(t.to_string())
+            }
             [host, "is", role @ ("leader" | "follower" | "looking")] => Check::ZkMode {
                 host: host.to_string(),
                 mode: match *role {
@@ -52,38 +227,47 @@ impl Check {
                     _ => ZkMode::Looking,
                 },
             },
-            [host, "is", state @ ("running" | "stopped" | "killed" | "paused")] => Check::HostStatus {
-                host: host.to_string(),
-                status: match *state {
-                    "running" => HostStatus::Running,
-                    "stopped" => HostStatus::Stopped,
-                    "killed" => HostStatus::Killed,
-                    _ => HostStatus::Paused,
-                },
+            [host, "is", state @ ("running" | "stopped" | "killed" | "paused")] => {
+                Check::HostStatus {
+                    host: host.to_string(),
+                    status: match *state {
+                        "running" => HostStatus::Running,
+                        "stopped" => HostStatus::Stopped,
+                        "killed" => HostStatus::Killed,
+                        _ => HostStatus::Paused,
+                    },
+                }
+            }
+            ["znode", path, "exists"] => Check::ZnodeExists {
+                path: path_arg(path)?,
+                exists: true,
             },
-            ["znode", path, "exists"] => Check::ZnodeExists { path: path_arg(path)?, exists: true },
-            ["znode", path, "is", "absent"] => Check::ZnodeExists { path: path_arg(path)?, exists: false },
+            ["znode", path, "is", "absent"] => Check::ZnodeExists {
+                path: path_arg(path)?,
+                exists: false,
+            },
             ["znode", path, "has", "data", ..] => {
                 // The data is the rest of the line after "data", spaces kept.
-                let data = line.split_once(" data ").map(|(_, d)| d.trim()).unwrap_or("");
-                Check::ZnodeData { path: path_arg(path)?, data: data.to_string() }
+                let data = line
+                    .split_once(" data ")
+                    .map(|(_, d)| d.trim())
+                    .unwrap_or("");
+                Check::ZnodeData {
+                    path: path_arg(path)?,
+                    data: data.to_string(),
+                }
             }
             ["znode", path, "has", n, "children" | "child"] => Check::ZnodeChildren {
                 path: path_arg(path)?,
-                count: n.parse().map_err(|_| format!("`{n}` is not a number of children"))?,
+                count: count(n, "children")?,
             },
-            _ => {
-                return Err(format!(
-                    "unknown goal `{line}`; expected one of: `zookeeper has a leader`, `zookeeper has no leader`, \
-                     `HOST is leader|follower|looking`, `HOST is running|stopped|killed|paused`, \
-                     `znode PATH exists`, `znode PATH is absent`, `znode PATH has data TEXT`, `znode PATH has N children`"
-                ))
-            }
+            _ => return Err(unknown(line)),
         };
         Ok(check)
     }
 
-    /// Whether the goal holds on `cluster` now. Unknown hosts never satisfy a goal.
+    /// Whether the goal holds on `cluster` now. Unknown hosts, brokers, topics and partitions
+    /// never satisfy a goal.
     pub fn holds(&self, cluster: &Cluster) -> bool {
         match self {
             Check::EnsembleHasLeader(want) => (cluster.zk_leaders().len() == 1) == *want,
@@ -102,6 +286,66 @@ impl Check {
             Check::ZnodeChildren { path, count } => leader_tree(cluster).is_some_and(|t| {
                 t.iter()
                     .any(|z| &z.path == path && z.stat.num_children as usize == *count)
+            }),
+            Check::BrokerRegistered { broker, registered } => {
+                let path = format!("/brokers/ids/{broker}");
+                leader_tree(cluster)
+                    .is_some_and(|t| t.iter().any(|z| z.path == path) == *registered)
+            }
+            Check::BrokerIsController(id) => cluster.controller().is_some_and(|(c, _)| c == *id),
+            Check::TopicExists { topic, exists } => {
+                let found = cluster.topics().iter().any(|t| &t.name == topic);
+                // "Absent" needs someone to ask: a ZooKeeper leader.
+                found == *exists && (found || cluster.zk_leaders().len() == 1)
+            }
+            Check::TopicPartitions { topic, count } => {
+                with_topic(cluster, topic, |t| t.partitions.len() == *count)
+            }
+            Check::TopicReplicationFactor { topic, factor } => with_topic(cluster, topic, |t| {
+                t.partitions
+                    .iter()
+                    .find(|p| p.partition == 0)
+                    .is_some_and(|p| p.replicas.len() == *factor)
+            }),
+            Check::PartitionLeader {
+                topic,
+                partition,
+                leader,
+            } => with_partition(cluster, topic, *partition, |p| p.leader == *leader),
+            Check::PartitionIsr {
+                topic,
+                partition,
+                isr,
+            } => with_partition(cluster, topic, *partition, |p| {
+                sorted(&p.isr) == sorted(isr)
+            }),
+            Check::PartitionReplicas {
+                topic,
+                partition,
+                replicas,
+            } => with_partition(cluster, topic, *partition, |p| &p.replicas == replicas),
+            Check::BrokerInIsrs {
+                broker,
+                every,
+                topic,
+            } => {
+                let topics = cluster.topics();
+                let hosted: Vec<&PartitionView> = topics
+                    .iter()
+                    .filter(|t| topic.as_ref().is_none_or(|name| &t.name == name))
+                    .flat_map(|t| &t.partitions)
+                    .filter(|p| p.replicas.contains(broker))
+                    .collect();
+                !hosted.is_empty() && hosted.iter().all(|p| p.isr.contains(broker) == *every)
+            }
+            Check::EveryPartitionHasLeader(topic) => with_topic(cluster, topic, |t| {
+                !t.partitions.is_empty() && t.partitions.iter().all(|p| p.leader.is_some())
+            }),
+            Check::EveryPartitionHasFullIsr(topic) => with_topic(cluster, topic, |t| {
+                !t.partitions.is_empty()
+                    && t.partitions
+                        .iter()
+                        .all(|p| sorted(&p.isr) == sorted(&p.replicas))
             }),
         }
     }
@@ -168,8 +412,138 @@ impl Check {
                 format!("znode {path}의 자식이 {count}개다")
             }
             Check::ZnodeChildren { path, count } => format!("znode {path} has {count} children"),
+            Check::BrokerRegistered { broker, registered } => match (registered, ko) {
+                (true, true) => format!(
+                    "브로커 {broker}{} 등록되어 있다 (/brokers/ids/{broker})",
+                    ga(*broker)
+                ),
+                (false, true) => format!(
+                    "브로커 {broker}{} 등록되어 있지 않다 (/brokers/ids/{broker} 없음)",
+                    ga(*broker)
+                ),
+                (true, false) => format!("broker {broker} is registered (/brokers/ids/{broker})"),
+                (false, false) => {
+                    format!("broker {broker} is not registered (no /brokers/ids/{broker})")
+                }
+            },
+            Check::BrokerIsController(id) if ko => format!("브로커 {id}{} 컨트롤러다", ga(*id)),
+            Check::BrokerIsController(id) => format!("broker {id} is the controller"),
+            Check::TopicExists {
+                topic,
+                exists: true,
+            } if ko => format!("{topic} 토픽이 있다"),
+            Check::TopicExists {
+                topic,
+                exists: true,
+            } => format!("topic {topic} exists"),
+            Check::TopicExists {
+                topic,
+                exists: false,
+            } if ko => format!("{topic} 토픽이 없다"),
+            Check::TopicExists {
+                topic,
+                exists: false,
+            } => format!("topic {topic} does not exist"),
+            Check::TopicPartitions { topic, count } if ko => {
+                format!("{topic} 토픽의 파티션이 {count}개다")
+            }
+            Check::TopicPartitions { topic, count } => {
+                format!("topic {topic} has {count} partitions")
+            }
+            Check::TopicReplicationFactor { topic, factor } if ko => {
+                format!("{topic} 토픽의 복제 계수(replication factor)가 {factor}이다")
+            }
+            Check::TopicReplicationFactor { topic, factor } => {
+                format!("topic {topic} has replication factor {factor}")
+            }
+            Check::PartitionLeader {
+                topic,
+                partition,
+                leader: Some(l),
+            } if ko => format!("{topic}-{partition} 파티션의 리더가 브로커 {l}이다"),
+            Check::PartitionLeader {
+                topic,
+                partition,
+                leader: Some(l),
+            } => format!("partition {topic}-{partition} is led by broker {l}"),
+            Check::PartitionLeader {
+                topic,
+                partition,
+                leader: None,
+            } if ko => format!("{topic}-{partition} 파티션에 리더가 없다 (오프라인)"),
+            Check::PartitionLeader {
+                topic,
+                partition,
+                leader: None,
+            } => format!("partition {topic}-{partition} has no leader (offline)"),
+            Check::PartitionIsr {
+                topic,
+                partition,
+                isr,
+            } if ko => format!("{topic}-{partition} 파티션의 ISR이 {}이다", list(isr)),
+            Check::PartitionIsr {
+                topic,
+                partition,
+                isr,
+            } => format!("partition {topic}-{partition} has ISR {}", list(isr)),
+            Check::PartitionReplicas {
+                topic,
+                partition,
+                replicas,
+            } if ko => format!(
+                "{topic}-{partition} 파티션의 레플리카가 {}이다",
+                list(replicas)
+            ),
+            Check::PartitionReplicas {
+                topic,
+                partition,
+                replicas,
+            } => format!(
+                "partition {topic}-{partition} has replicas {}",
+                list(replicas)
+            ),
+            Check::BrokerInIsrs {
+                broker,
+                every,
+                topic,
+            } => {
+                let of_ko = topic
+                    .as_ref()
+                    .map_or(String::new(), |t| format!("{t} 토픽의 "));
+                let of_en = topic.as_ref().map_or(String::new(), |t| format!(" of {t}"));
+                match (every, ko) {
+                    (true, true) => {
+                        format!("브로커 {broker}{} {of_ko}모든 ISR에 들어 있다", ga(*broker))
+                    }
+                    (false, true) => {
+                        format!("브로커 {broker}{} {of_ko}어느 ISR에도 없다", ga(*broker))
+                    }
+                    (true, false) => format!("broker {broker} is in every ISR{of_en}"),
+                    (false, false) => format!("broker {broker} is in no ISR{of_en}"),
+                }
+            }
+            Check::EveryPartitionHasLeader(topic) if ko => {
+                format!("{topic} 토픽의 모든 파티션에 리더가 있다")
+            }
+            Check::EveryPartitionHasLeader(topic) => {
+                format!("every partition of {topic} has a leader")
+            }
+            Check::EveryPartitionHasFullIsr(topic) if ko => {
+                format!("{topic} 토픽의 모든 파티션에서 모든 레플리카가 ISR에 있다")
+            }
+            Check::EveryPartitionHasFullIsr(topic) => {
+                format!("every partition of {topic} has all its replicas in the ISR")
+            }
         }
     }
+}
+
+fn unknown(line: &str) -> String {
+    let forms: Vec<String> = FORMS.iter().map(|f| format!("`{f}`")).collect();
+    format!(
+        "unknown goal `{line}`; expected one of: {}",
+        forms.join(", ")
+    )
 }
 
 fn path_arg(p: &str) -> Result<String, String> {
@@ -178,6 +552,82 @@ fn path_arg(p: &str) -> Result<String, String> {
     } else {
         Err(format!("`{p}` is not a znode path (it must start with /)"))
     }
+}
+
+fn count(n: &str, what: &str) -> Result<usize, String> {
+    n.parse()
+        .map_err(|_| format!("`{n}` is not a number of {what}"))
+}
+
+fn broker_id(n: &str) -> Result<i32, String> {
+    match n.parse::<i32>() {
+        Ok(id) if id >= 0 => Ok(id),
+        _ => Err(format!("`{n}` is not a broker id (a number such as 1)")),
+    }
+}
+
+/// `1,2,3` → [1, 2, 3].
+fn broker_list(s: &str) -> Result<Vec<i32>, String> {
+    s.split(',')
+        .map(|n| broker_id(n.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| format!("`{s}` is not a list of broker ids (such as 1,2)"))
+}
+
+/// `my-topic-0` → ("my-topic", 0): the partition number is after the last `-`.
+fn topic_partition(s: &str) -> Result<(String, i32), String> {
+    match s.rsplit_once('-') {
+        Some((t, p)) if !t.is_empty() => match p.parse::<i32>() {
+            Ok(p) if p >= 0 => Ok((t.to_string(), p)),
+            _ => Err(tp_error(s)),
+        },
+        _ => Err(tp_error(s)),
+    }
+}
+
+fn tp_error(s: &str) -> String {
+    format!("`{s}` is not TOPIC-PARTITION (such as my-topic-0)")
+}
+
+fn sorted(v: &[i32]) -> Vec<i32> {
+    let mut v = v.to_vec();
+    v.sort_unstable();
+    v
+}
+
+fn list(v: &[i32]) -> String {
+    v.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The Korean subject particle after a number read aloud: 이 after a final consonant (1 일,
+/// 3 삼, 6 육, 7 칠, 8 팔, 0 영), 가 after a vowel (2 이, 4 사, 5 오, 9 구).
+fn ga(n: i32) -> &'static str {
+    match n.rem_euclid(10) {
+        2 | 4 | 5 | 9 => "가",
+        _ => "이",
+    }
+}
+
+fn with_topic(cluster: &Cluster, topic: &str, f: impl Fn(&TopicView) -> bool) -> bool {
+    cluster
+        .topics()
+        .iter()
+        .find(|t| t.name == topic)
+        .is_some_and(f)
+}
+
+fn with_partition(
+    cluster: &Cluster,
+    topic: &str,
+    partition: i32,
+    f: impl Fn(&PartitionView) -> bool,
+) -> bool {
+    with_topic(cluster, topic, |t| {
+        t.partitions
+            .iter()
+            .find(|p| p.partition == partition)
+            .is_some_and(&f)
+    })
 }
 
 /// The established leader's data tree, or `None` while there is no single leader.
@@ -250,5 +700,342 @@ mod tests {
         assert!(Check::parse(&format!("{leader} is leader"))
             .unwrap()
             .holds(&c));
+    }
+
+    fn tp(topic: &str, partition: i32) -> (String, i32) {
+        (topic.to_string(), partition)
+    }
+
+    #[test]
+    fn parses_broker_and_topic_forms() {
+        let ok = |l: &str| Check::parse(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+        assert_eq!(
+            ok("broker 2 is registered"),
+            Check::BrokerRegistered {
+                broker: 2,
+                registered: true
+            }
+        );
+        assert_eq!(
+            ok("broker 2 is not registered"),
+            Check::BrokerRegistered {
+                broker: 2,
+                registered: false
+            }
+        );
+        assert_eq!(ok("broker 1 is controller"), Check::BrokerIsController(1));
+        assert_eq!(
+            ok("broker 1 is the controller"),
+            Check::BrokerIsController(1)
+        );
+        assert_eq!(
+            ok("topic my-topic exists"),
+            Check::TopicExists {
+                topic: "my-topic".into(),
+                exists: true
+            }
+        );
+        assert_eq!(
+            ok("topic my-topic is absent"),
+            Check::TopicExists {
+                topic: "my-topic".into(),
+                exists: false
+            }
+        );
+        assert_eq!(
+            ok("topic my-topic has 3 partitions"),
+            Check::TopicPartitions {
+                topic: "my-topic".into(),
+                count: 3
+            }
+        );
+        assert_eq!(
+            ok("topic t has 1 partition"),
+            Check::TopicPartitions {
+                topic: "t".into(),
+                count: 1
+            }
+        );
+        assert_eq!(
+            ok("topic my-topic has replication factor 2"),
+            Check::TopicReplicationFactor {
+                topic: "my-topic".into(),
+                factor: 2
+            }
+        );
+        // The partition is after the last dash, so topic names may contain dashes.
+        assert_eq!(
+            ok("partition my-topic-10 has leader 3"),
+            Check::PartitionLeader {
+                topic: "my-topic".into(),
+                partition: 10,
+                leader: Some(3)
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-0 has no leader"),
+            Check::PartitionLeader {
+                topic: "my-topic".into(),
+                partition: 0,
+                leader: None
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-1 has isr 3,2"),
+            Check::PartitionIsr {
+                topic: "my-topic".into(),
+                partition: 1,
+                isr: vec![3, 2]
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-1 has replicas 2,3"),
+            Check::PartitionReplicas {
+                topic: "my-topic".into(),
+                partition: 1,
+                replicas: vec![2, 3]
+            }
+        );
+        assert_eq!(
+            ok("broker 2 is in every isr"),
+            Check::BrokerInIsrs {
+                broker: 2,
+                every: true,
+                topic: None
+            }
+        );
+        assert_eq!(
+            ok("broker 2 is in no isr of my-topic"),
+            Check::BrokerInIsrs {
+                broker: 2,
+                every: false,
+                topic: Some("my-topic".into())
+            }
+        );
+        assert_eq!(
+            ok("every partition of my-topic has a leader"),
+            Check::EveryPartitionHasLeader("my-topic".into())
+        );
+        assert_eq!(
+            ok("every partition of my-topic has a full isr"),
+            Check::EveryPartitionHasFullIsr("my-topic".into())
+        );
+        assert_eq!(tp("a", 1), ("a".to_string(), 1));
+    }
+
+    #[test]
+    fn bad_broker_and_topic_goals_say_what_is_wrong() {
+        let err = |l: &str| Check::parse(l).unwrap_err();
+        assert!(err("broker two is controller").contains("not a broker id"));
+        assert!(err("broker -1 is registered").contains("not a broker id"));
+        assert!(err("partition my-topic has leader 1").contains("TOPIC-PARTITION"));
+        assert!(err("partition -0 has leader 1").contains("TOPIC-PARTITION"));
+        assert!(err("partition t-x has no leader").contains("TOPIC-PARTITION"));
+        assert!(err("partition t-0 has isr 1,,2").contains("list of broker ids"));
+        assert!(err("partition t-0 has isr").contains("unknown goal"));
+        assert!(err("topic t has many partitions").contains("not a number of partitions"));
+        assert!(err("broker 2 is in every isr for t").contains("unknown goal"));
+        // The unknown-goal message lists every form.
+        let e = err("topic t is fine");
+        for form in FORMS {
+            assert!(e.contains(form), "{form} missing from: {e}");
+        }
+        // Every form listed parses once its placeholders are filled in.
+        for form in FORMS {
+            let filled = form
+                .replace("HOST", "kafka1")
+                .replace("leader|follower|looking", "leader")
+                .replace("running|stopped|killed|paused", "running")
+                .replace("PATH", "/a")
+                .replace("TEXT", "x")
+                .replace("T-P", "t-0")
+                .replace("N,N…", "1,2")
+                .replace(" [of T]", "")
+                .replace('T', "t")
+                .replace('N', "1");
+            assert!(Check::parse(&filled).is_ok(), "{form} → {filled}");
+        }
+    }
+
+    /// A booted seed cluster with `my-topic` (3 partitions, RF 2) created through kafka2.
+    fn cluster_with_my_topic() -> Cluster {
+        let mut c = Cluster::seed_cluster(1);
+        assert!(c.wait_until_ready(60_000));
+        assert!(c.wait_until_brokers_ready(60_000));
+        let out = c.run_command(
+            "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2",
+            None,
+        );
+        assert!(out.ok(), "{out:?}");
+        c
+    }
+
+    fn holds(c: &Cluster, goal: &str) -> bool {
+        Check::parse(goal)
+            .unwrap_or_else(|e| panic!("{goal}: {e}"))
+            .holds(c)
+    }
+
+    #[test]
+    fn broker_and_topic_goals_follow_the_cluster() {
+        let mut c = Cluster::seed_cluster(1);
+        assert!(c.wait_until_ready(60_000));
+        assert!(c.wait_until_brokers_ready(60_000));
+        // Before any topic: absent, and nothing about it holds.
+        assert!(holds(&c, "topic my-topic is absent"));
+        assert!(!holds(&c, "topic my-topic exists"));
+        assert!(!holds(&c, "every partition of my-topic has a leader"));
+        assert!(!holds(&c, "every partition of my-topic has a full isr"));
+        // No replica anywhere: neither ISR goal is vacuously true.
+        assert!(!holds(&c, "broker 2 is in every isr"));
+        assert!(!holds(&c, "broker 2 is in no isr"));
+        for id in 1..=3 {
+            assert!(holds(&c, &format!("broker {id} is registered")));
+            assert!(!holds(&c, &format!("broker {id} is not registered")));
+        }
+        assert!(!holds(&c, "broker 7 is registered"));
+        let (controller, _) = c.controller().expect("a controller");
+        assert!(holds(&c, &format!("broker {controller} is controller")));
+        assert!(!holds(
+            &c,
+            &format!("broker {} is controller", controller % 3 + 1)
+        ));
+
+        let out = c.run_command(
+            "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2",
+            None,
+        );
+        assert!(out.ok(), "{out:?}");
+        assert!(holds(&c, "topic my-topic exists"));
+        assert!(!holds(&c, "topic my-topic is absent"));
+        assert!(holds(&c, "topic my-topic has 3 partitions"));
+        assert!(!holds(&c, "topic my-topic has 2 partitions"));
+        assert!(holds(&c, "topic my-topic has replication factor 2"));
+        assert!(!holds(&c, "topic my-topic has replication factor 3"));
+        assert!(!holds(&c, "topic other has 3 partitions"));
+        assert!(holds(&c, "every partition of my-topic has a leader"));
+        assert!(holds(&c, "every partition of my-topic has a full isr"));
+        assert!(holds(&c, "broker 2 is in every isr"));
+        assert!(holds(&c, "broker 2 is in every isr of my-topic"));
+        assert!(!holds(&c, "broker 2 is in no isr"));
+        assert!(!holds(&c, "broker 2 is in every isr of other"));
+
+        // Partition goals agree with ZooKeeper's partition state, whatever the assignment.
+        let topic = c
+            .topics()
+            .into_iter()
+            .find(|t| t.name == "my-topic")
+            .unwrap();
+        let led_by_2: Vec<i32> = topic
+            .partitions
+            .iter()
+            .filter(|p| p.leader == Some(2))
+            .map(|p| p.partition)
+            .collect();
+        assert!(!led_by_2.is_empty(), "the leaders are spread: {topic:?}");
+        for p in &topic.partitions {
+            let (n, l) = (p.partition, p.leader.unwrap());
+            assert!(holds(&c, &format!("partition my-topic-{n} has leader {l}")));
+            assert!(!holds(
+                &c,
+                &format!("partition my-topic-{n} has leader {}", l % 3 + 1)
+            ));
+            assert!(!holds(&c, &format!("partition my-topic-{n} has no leader")));
+            let isr = list(&p.isr);
+            let reversed = list(&p.isr.iter().rev().copied().collect::<Vec<_>>());
+            assert!(holds(&c, &format!("partition my-topic-{n} has isr {isr}")));
+            assert!(holds(
+                &c,
+                &format!("partition my-topic-{n} has isr {reversed}")
+            ));
+            assert!(!holds(&c, &format!("partition my-topic-{n} has isr {l}")));
+            let replicas = list(&p.replicas);
+            assert!(holds(
+                &c,
+                &format!("partition my-topic-{n} has replicas {replicas}")
+            ));
+            // Replicas are compared in order: the first is the preferred leader.
+            assert!(!holds(
+                &c,
+                &format!("partition my-topic-{n} has replicas {reversed}")
+            ));
+        }
+        assert!(!holds(&c, "partition my-topic-3 has no leader"));
+
+        // Kill kafka2: once its session expires it is unregistered, leads nothing and is in no ISR.
+        let out = c.run_command("docker compose kill kafka2", None);
+        assert!(out.ok(), "{out:?}");
+        assert!(holds(&c, "broker 2 is registered"));
+        // The session expires 18 s after its last heartbeat, at the next 2 s tick.
+        c.run_for(22_000);
+        assert!(holds(&c, "broker 2 is not registered"));
+        assert!(holds(&c, "broker 2 is in no isr"));
+        assert!(holds(&c, "broker 2 is in no isr of my-topic"));
+        assert!(!holds(&c, "broker 2 is in every isr"));
+        assert!(holds(&c, "every partition of my-topic has a leader"));
+        assert!(!holds(&c, "every partition of my-topic has a full isr"));
+        for n in &led_by_2 {
+            assert!(!holds(&c, &format!("partition my-topic-{n} has leader 2")));
+        }
+
+        // Back again: in every ISR once more.
+        assert!(c.run_command("docker compose start kafka2", None).ok());
+        c.run_for(10_000);
+        assert!(holds(&c, "broker 2 is registered"));
+        assert!(holds(&c, "broker 2 is in every isr"));
+        assert!(holds(&c, "every partition of my-topic has a full isr"));
+    }
+
+    #[test]
+    fn a_partition_without_live_replicas_has_no_leader() {
+        let mut c = cluster_with_my_topic();
+        // Kill both replicas of partition 0; with unclean election off it goes offline.
+        let topic = c
+            .topics()
+            .into_iter()
+            .find(|t| t.name == "my-topic")
+            .unwrap();
+        let p0 = topic.partitions.iter().find(|p| p.partition == 0).unwrap();
+        let [a, b] = p0.replicas[..] else {
+            panic!("RF 2: {p0:?}")
+        };
+        for id in [a, b] {
+            assert!(c
+                .run_command(&format!("docker compose kill kafka{id}"), None)
+                .ok());
+        }
+        c.run_for(25_000);
+        assert!(holds(&c, "partition my-topic-0 has no leader"));
+        assert!(!holds(&c, "every partition of my-topic has a leader"));
+        let survivor = (1..=3).find(|id| *id != a && *id != b).unwrap();
+        assert!(holds(&c, &format!("broker {survivor} is controller")));
+    }
+
+    #[test]
+    fn goals_read_in_both_languages() {
+        for line in FORMS.iter().filter(|f| !f.contains('|')) {
+            let filled = line
+                .replace("PATH", "/a")
+                .replace("TEXT", "x")
+                .replace("T-P", "t-0")
+                .replace("N,N…", "1,2")
+                .replace(" [of T]", " of t")
+                .replace('T', "t")
+                .replace('N', "2")
+                .replace("HOST", "kafka1");
+            let Ok(check) = Check::parse(&filled) else {
+                continue;
+            };
+            let (ko, en) = (check.describe("ko"), check.describe("en"));
+            assert!(!ko.is_empty() && !en.is_empty() && ko != en, "{filled}");
+        }
+        assert_eq!(
+            Check::BrokerIsController(2).describe("ko"),
+            "브로커 2가 컨트롤러다"
+        );
+        assert_eq!(
+            Check::BrokerIsController(1).describe("ko"),
+            "브로커 1이 컨트롤러다"
+        );
     }
 }
