@@ -6,6 +6,7 @@
 //! advances with [`Cluster::step`], [`Cluster::run_until`] and [`Cluster::run_for`].
 
 use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable, API_TIMEOUT_MS};
+use crate::broker::log::PartitionLog;
 use crate::broker::messages::Endpoint;
 use crate::broker::{zk_state, Broker, BrokerSetup, Phase};
 use crate::compose::BrokerSettings;
@@ -15,8 +16,8 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::{HostId, Process};
 use crate::sim::{InFlight, RunState, Simulator};
 use crate::snapshot::{
-    BrokerView, HostKind, HostStatus, HostView, NetworkView, PartitionView, Snapshot, TopicView,
-    ZkServerView,
+    BrokerView, HostKind, HostStatus, HostView, NetworkView, PartitionView, ReplicaOffsets,
+    Snapshot, TopicView, ZkServerView,
 };
 use crate::zookeeper::client::ZkClient;
 use crate::zookeeper::messages::{Op, OpOutcome, OpResult};
@@ -823,12 +824,25 @@ impl Cluster {
                             Some((_, l, e, isr)) => ((l >= 0).then_some(l), e, isr),
                             None => (None, -1, Vec::new()),
                         };
+                        let offsets = replicas
+                            .iter()
+                            .filter_map(|&b| {
+                                let l = self.replica_log(b, &name, p)?;
+                                Some(ReplicaOffsets {
+                                    broker: b,
+                                    log_start_offset: l.log_start_offset(),
+                                    log_end_offset: l.log_end_offset(),
+                                    high_watermark: l.high_watermark(),
+                                })
+                            })
+                            .collect();
                         PartitionView {
                             partition: p,
                             leader,
                             leader_epoch,
                             replicas,
                             isr,
+                            offsets,
                         }
                     })
                     .collect();
@@ -839,6 +853,23 @@ impl Cluster {
                 })
             })
             .collect()
+    }
+
+    /// A broker's log of one partition (kept on its disk while the broker is down).
+    pub fn replica_log(&self, broker: i32, topic: &str, partition: i32) -> Option<&PartitionLog> {
+        let i = self
+            .config
+            .brokers
+            .iter()
+            .position(|b| b.broker_id == broker)?;
+        let h = *self.broker_hosts.get(i)?;
+        self.sim
+            .host(h)
+            .process
+            .as_ref()?
+            .as_broker()?
+            .replicas
+            .log(&(topic.to_string(), partition))
     }
 
     /// Every broker listener address as a client dials it (`kafka1:19091`, `127.0.0.1:9091`).

@@ -91,6 +91,18 @@ pub struct PartitionView {
     /// Assignment order; the first is the preferred leader.
     pub replicas: Vec<i32>,
     pub isr: Vec<i32>,
+    /// Each replica's log offsets (in assignment order), read from the brokers' disks.
+    #[serde(default)]
+    pub offsets: Vec<ReplicaOffsets>,
+}
+
+/// One replica's log: start, end (LEO) and high watermark.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaOffsets {
+    pub broker: i32,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
 }
 
 /// One topic with its partitions.
