@@ -4,7 +4,11 @@
 //! a ZooKeeper server) at random while checking, continuously:
 //! - at most one controller per controller epoch;
 //! - for every stored partition state: ISR never empty, ISR ⊆ replicas, leader ∈ ISR;
-//! - a partition's leader epoch never goes down.
+//! - a partition's leader epoch never goes down;
+//! - below the leader's high watermark, every ISR member's log holds the same records.
+//!
+//! A producer (acks=all) writes throughout; at the end every record it saw acknowledged must
+//! be in its partition's log at its offset (unclean leader election is off, so none is lost).
 //!
 //! Then everything restarts and, within a bounded virtual time, every partition must have a
 //! leader and a full ISR again.
@@ -12,6 +16,7 @@
 //! `BROKER_CAMPAIGN_SEEDS=N` (default 100) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
 //! replays one.
 
+use kafka_playground_core::client::producer::ProducerConfig;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::sim::event::EventKind;
 use kafka_playground_core::sim::RunState;
@@ -77,6 +82,31 @@ impl Checker {
                         return Err(format!("{at}: leader {l} not in ISR {:?}", p.isr));
                     }
                 }
+                if let Some(l) = p.leader {
+                    let leader_log = c.replica_log(l, &t.name, p.partition);
+                    if let Some(ll) = leader_log {
+                        let hw = ll.high_watermark();
+                        for &m in p.isr.iter().filter(|&&m| m != l) {
+                            let Some(ml) = c.replica_log(m, &t.name, p.partition) else {
+                                continue;
+                            };
+                            let upto = hw.min(ml.log_end_offset());
+                            let a: Vec<_> = ll.records().filter(|r| r.offset < upto).collect();
+                            let b: Vec<_> = ml.records().filter(|r| r.offset < upto).collect();
+                            let from = a
+                                .first()
+                                .map_or(0, |r| r.offset)
+                                .max(b.first().map_or(0, |r| r.offset));
+                            let a: Vec<_> = a.into_iter().filter(|r| r.offset >= from).collect();
+                            let b: Vec<_> = b.into_iter().filter(|r| r.offset >= from).collect();
+                            if a != b {
+                                return Err(format!(
+                                    "{at}: ISR member {m} differs from leader {l} below HW {hw}"
+                                ));
+                            }
+                        }
+                    }
+                }
                 let key = (t.name.clone(), p.partition);
                 let before = self.epochs.insert(key, p.leader_epoch).unwrap_or(-1);
                 if p.leader_epoch < before {
@@ -91,7 +121,8 @@ impl Checker {
     }
 }
 
-fn run_seed(seed: u64) -> Result<(), String> {
+/// Returns how many acknowledged records were checked at the end.
+fn run_seed(seed: u64) -> Result<usize, String> {
     let mut c = Cluster::seed_cluster(seed);
     let mut rng = Rng(seed ^ 0x5eed);
     let mut chk = Checker::default();
@@ -106,7 +137,31 @@ fn run_seed(seed: u64) -> Result<(), String> {
         }
     }
     chk.check(&c)?;
+    let servers: Vec<String> = ["kafka1:19091", "kafka2:19092", "kafka3:19093"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let producer = c
+        .start_producer("campaign-producer", &servers, ProducerConfig::java(), None)
+        .map_err(|_| "producer".to_string())?;
+    let mut values = BTreeMap::new();
+    let mut acked = Vec::new();
+    let mut sent = 0u64;
     for _ in 0..12 {
+        for _ in 0..3 {
+            let topic = format!("t{}", rng.below(2));
+            let value = format!("v{sent}");
+            sent += 1;
+            if let Some(id) = c.produce(
+                producer,
+                &topic,
+                None,
+                Some(value.clone()),
+                Some(value.clone()),
+            ) {
+                values.insert(id, value);
+            }
+        }
         let b = BROKERS[rng.below(3) as usize];
         let state = c.simulator().host(c.host_id(b).unwrap()).state;
         let action = match (state, rng.below(4)) {
@@ -134,6 +189,11 @@ fn run_seed(seed: u64) -> Result<(), String> {
             c.run_for(250);
             chk.check(&c)?;
         }
+        for (id, r) in c.take_producer_results(producer) {
+            if let Ok(md) = r {
+                acked.push((md.topic, md.partition, md.offset, values[&id].clone()));
+            }
+        }
     }
     // Liveness: everything back; session expiry of killed brokers (18 s) then rejoin.
     for h in ZKS.iter().chain(BROKERS.iter()) {
@@ -148,6 +208,11 @@ fn run_seed(seed: u64) -> Result<(), String> {
     loop {
         c.run_for(1000);
         chk.check(&c)?;
+        for (id, r) in c.take_producer_results(producer) {
+            if let Ok(md) = r {
+                acked.push((md.topic, md.partition, md.offset, values[&id].clone()));
+            }
+        }
         // A broker restarted within its old session's lifetime fails (as Kafka's does):
         // restart it once its old registration has expired.
         for b in BROKERS {
@@ -169,7 +234,23 @@ fn run_seed(seed: u64) -> Result<(), String> {
                 })
             });
         if healthy {
-            return Ok(());
+            // Every acknowledged acks=all record is still there.
+            for (t, p, offset, value) in &acked {
+                let leader = topics
+                    .iter()
+                    .find(|x| &x.name == t)
+                    .and_then(|x| x.partitions.iter().find(|q| q.partition == *p))
+                    .and_then(|q| q.leader);
+                let found = leader
+                    .and_then(|l| c.replica_log(l, t, *p))
+                    .and_then(|log| log.records().find(|r| r.offset == *offset).cloned());
+                if found.as_ref().and_then(|r| r.value.as_deref()) != Some(value.as_str()) {
+                    return Err(format!(
+                        "acked record {value} at {t}-{p}@{offset} is gone (found {found:?})"
+                    ));
+                }
+            }
+            return Ok(acked.len());
         }
         if c.now_ms() > deadline {
             let tail: Vec<String> = c.events()[c.events().len().saturating_sub(40)..]
@@ -193,16 +274,26 @@ fn run_seed(seed: u64) -> Result<(), String> {
 fn broker_fault_campaign() {
     if let Ok(s) = std::env::var("BROKER_CAMPAIGN_SEED") {
         let seed: u64 = s.parse().expect("seed");
-        run_seed(seed).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let n = run_seed(seed).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        println!("seed {seed}: {n} acknowledged records all kept");
         return;
     }
     let n: u64 = std::env::var("BROKER_CAMPAIGN_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
-    let failures: Vec<String> = (0..n)
-        .filter_map(|seed| run_seed(seed).err().map(|e| format!("seed {seed}: {e}")))
-        .collect();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for seed in 0..n {
+        match run_seed(seed) {
+            Ok(k) => checked += k,
+            Err(e) => failures.push(format!("seed {seed}: {e}")),
+        }
+    }
+    assert!(
+        checked > n as usize,
+        "the producer got almost nothing acknowledged: {checked}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {n} seeds failed:\n{}",

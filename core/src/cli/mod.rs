@@ -69,6 +69,15 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   kafka-topics --bootstrap-server HOST:PORT --create --topic T [--partitions P] [--replication-factor R]
   kafka-topics --bootstrap-server HOST:PORT --list
   kafka-topics --bootstrap-server HOST:PORT --describe [--topic T] [--under-replicated-partitions|--unavailable-partitions]
+  kafka-topics ... --create ... --config min.insync.replicas=2   topic configs (k=v, repeatable)
+  kafka-console-producer --bootstrap-server B --topic T [--property parse.key=true]
+      [--property key.separator=S] [--producer-property acks=all|1|0]   (lines from a here-document)
+  kafka-console-consumer --bootstrap-server B --topic T [--from-beginning] [--partition P [--offset O]]
+      [--max-messages N] [--timeout-ms MS] [--property print.key=true print.partition=true
+      print.offset=true print.timestamp=true]   (runs until Ctrl-C: use & and kill %N, or a limit)
+  python producer.py            the seed's producer: key, value pairs from a here-document
+  python consumer.py &          the seed's consumer (topic test, from the earliest offset)
+  jobs | kill %N                background programs (a script's end interrupts them, as Ctrl-C)
   docker compose stop|kill|start|restart|pause|unpause|ps [SERVICE...]
   docker stop|kill|start|restart|pause|unpause CONTAINER...
   docker exec [-it] CONTAINER zkServer.sh status
@@ -162,7 +171,7 @@ impl Cluster {
             c if c.starts_with("kafka-") => CommandOutput::err(
                 127,
                 format!(
-                    "{c}: Kafka brokers are not simulated yet in this version of the playground\n"
+                    "{c}: this Kafka tool is not simulated yet in this version of the playground (see help)\n"
                 ),
             ),
             c => CommandOutput::err(127, format!("{c}: command not found (try 'help')\n")),
