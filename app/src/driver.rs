@@ -22,7 +22,7 @@ const BOOT_MS: u64 = 60_000;
 const MAX_FRAME_MS: f64 = 100.0;
 
 /// A fast-forward spreads over at least this many frames, so its progress is seen.
-const FAST_FORWARD_MIN_FRAMES: u64 = 12;
+const FAST_FORWARD_MIN_FRAMES: u64 = 20;
 
 /// Events between two looks at the frame's deadline.
 const DEADLINE_CHECK_EVERY: usize = 64;

@@ -144,6 +144,9 @@ pub enum Label {
     FastForwarding,
     Cancel,
     Seconds,
+    BrokerCol,
+    ReplicationShort,
+    UnderReplicatedShort,
 }
 
 pub fn text(lang: Lang, label: Label) -> &'static str {
@@ -305,7 +308,7 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, StatusCol) => "상태",
         (Lang::En, Registered) => "registered",
         (Lang::Ko, Registered) => "등록됨",
-        (Lang::En, NotRegistered) => "not registered",
+        (Lang::En, NotRegistered) => "unregistered",
         (Lang::Ko, NotRegistered) => "미등록",
         (Lang::En, ControllerRole) => "controller",
         (Lang::Ko, ControllerRole) => "컨트롤러",
@@ -365,6 +368,12 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, Cancel) => "취소",
         (Lang::En, Seconds) => "seconds",
         (Lang::Ko, Seconds) => "초",
+        (Lang::En, BrokerCol) => "Broker",
+        (Lang::Ko, BrokerCol) => "브로커",
+        (Lang::En, ReplicationShort) => "RF",
+        (Lang::Ko, ReplicationShort) => "복제 계수",
+        (Lang::En, UnderReplicatedShort) => "Under-repl.",
+        (Lang::Ko, UnderReplicatedShort) => "복제 부족",
         (Lang::En, PickZnode) => "Pick a znode to see its data and stat.",
         (Lang::Ko, PickZnode) => "znode를 고르면 데이터와 stat이 보입니다.",
     }

@@ -31,9 +31,9 @@ pub const FAST_FORWARDS: [(u64, &str, &str); 3] = [
     (60_000, "+1 min", "ff-1min"),
 ];
 
-/// Seconds with one decimal, as the progress text shows them.
+/// Whole seconds, as the progress text shows them.
 fn secs(ms: u64) -> String {
-    format!("{:.1}", ms as f64 / 1000.0)
+    (ms / 1000).to_string()
 }
 
 #[derive(Properties, PartialEq)]
@@ -123,7 +123,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             </button>
             <button id="step" onclick={on_step}>{ icon("M2,2 L10,8 2,14z M11,2 h3 v12 h-3z") }{ text(l, Label::Step) }</button>
             <label class="speed">
-                { text(l, Label::Speed) }
+                <span class="speed-word">{ text(l, Label::Speed) }</span>
                 <select id="speed" onchange={on_speed}>
                     { for SPEEDS.iter().map(|s| html! {
                         <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
@@ -133,7 +133,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             <FastForwardControl lang={l} progress={props.fast_forward}
                 on_fast_forward={props.on_fast_forward.clone()} on_cancel={props.on_cancel.clone()} />
             <span class="clock" title={ text(l, Label::VirtualTime) } aria-live="off">
-                { format!("{} {}", text(l, Label::VirtualTime), format_clock(props.now_ms)) }
+                <span class="clock-word">{ format!("{} ", text(l, Label::VirtualTime)) }</span>
+                { format_clock(props.now_ms) }
             </span>
             <form class="seed" onsubmit={on_restart} title={ text(l, Label::RestartHint) }>
                 <label>{ text(l, Label::Seed) }

@@ -109,6 +109,12 @@ impl PartitionRow {
     }
 }
 
+/// A listener name's last word (`LISTENER_DOCKER_INTERNAL` → `INTERNAL`); the full name is the
+/// tooltip and what screen readers say.
+fn short_listener(name: &str) -> &str {
+    name.rsplit('_').find(|w| !w.is_empty()).unwrap_or(name)
+}
+
 fn ids(v: &[i32]) -> String {
     v.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -150,11 +156,11 @@ const PARTITION_COLUMNS: [Column; 6] = [
     },
     Column {
         label: Label::ReplicasCol,
-        cell: |r, _| html! { { ids(&r.replicas) } },
+        cell: |r, _| html! { <span class="kd-ids">{ ids(&r.replicas) }</span> },
     },
     Column {
         label: Label::IsrCol,
-        cell: |r, _| html! { { ids(&r.isr) } },
+        cell: |r, _| html! { <span class="kd-ids">{ ids(&r.isr) }</span> },
     },
     Column {
         label: Label::PreferredCol,
@@ -165,6 +171,16 @@ const PARTITION_COLUMNS: [Column; 6] = [
         cell: |r, l| yes_no(l, r.under_replicated, true),
     },
 ];
+
+/// A column header in its short form; the full words, when different, are its `<abbr>` title.
+fn short_header(l: Lang, short: Label, full: Label) -> Html {
+    let (short, full) = (text(l, short), text(l, full));
+    if short == full {
+        html! { { short } }
+    } else {
+        html! { <abbr title={full}>{ short }</abbr> }
+    }
+}
 
 fn status_label(status: HostStatus) -> Label {
     match status {
@@ -189,8 +205,7 @@ pub fn brokers_table(props: &BrokersTableProps) -> Html {
             <table id="kd-brokers" class="kd-table">
                 <caption>{ text(l, Label::BrokersTable) }</caption>
                 <thead><tr>
-                    <th scope="col" class="num">{ text(l, Label::IdCol) }</th>
-                    <th scope="col">{ text(l, Label::HostCol) }</th>
+                    <th scope="col">{ text(l, Label::BrokerCol) }</th>
                     <th scope="col">{ text(l, Label::ListenersCol) }</th>
                     <th scope="col">{ text(l, Label::StatusCol) }</th>
                 </tr></thead>
@@ -200,9 +215,9 @@ pub fn brokers_table(props: &BrokersTableProps) -> Html {
                         html! {
                             <tr key={b.host.clone()} data-broker={b.host.clone()}
                                 class={classes!((!up).then_some("down"))}>
-                                <td class="num">{ b.id.to_string() }</td>
                                 <th scope="row">
                                     <span class="kd-host">{ b.host.clone() }</span>
+                                    <span class="kd-id">{ format!(" {} {}", text(l, Label::IdCol), b.id) }</span>
                                     if let Some(epoch) = b.controller_epoch {
                                         <span class="kd-badge controller" title={ text(l, Label::ControllerRole) }>
                                             <span aria-hidden="true">{ "◆ " }</span>
@@ -213,20 +228,22 @@ pub fn brokers_table(props: &BrokersTableProps) -> Html {
                                 <td>
                                     <ul class="kd-listeners">
                                         { for b.listeners.iter().map(|(name, addr)| html! {
-                                            <li><code>{ addr.clone() }</code>
-                                                if !name.is_empty() { <span class="kd-listener-name">{ name.clone() }</span> }
+                                            <li title={name.clone()}><code>{ addr.clone() }</code>
+                                                if !name.is_empty() {
+                                                    <span class="kd-listener-name" aria-label={name.clone()}>{ short_listener(name) }</span>
+                                                }
                                             </li>
                                         }) }
                                     </ul>
                                 </td>
                                 <td>
                                     <span class={classes!("kd-status", if up { "up" } else { "down" })}>
-                                        <span aria-hidden="true">{ if up { "● " } else { "○ " } }</span>
+                                        <span aria-hidden="true">{ if up { "●\u{a0}" } else { "○\u{a0}" } }</span>
                                         { text(l, status_label(b.status)) }
                                     </span>
                                     <br />
                                     <span class={classes!("kd-status", if b.registered { "up" } else { "down" })}>
-                                        <span aria-hidden="true">{ if b.registered { "● " } else { "○ " } }</span>
+                                        <span aria-hidden="true">{ if b.registered { "●\u{a0}" } else { "○\u{a0}" } }</span>
                                         { text(l, if b.registered { Label::Registered } else { Label::NotRegistered }) }
                                     </span>
                                 </td>
@@ -272,8 +289,8 @@ pub fn topics_table(props: &TopicsTableProps) -> Html {
                 <thead><tr>
                     <th scope="col">{ text(l, Label::NameCol) }</th>
                     <th scope="col" class="num">{ text(l, Label::PartitionsCol) }</th>
-                    <th scope="col" class="num">{ text(l, Label::ReplicationCol) }</th>
-                    <th scope="col" class="num">{ text(l, Label::UnderReplicatedCol) }</th>
+                    <th scope="col" class="num">{ short_header(l, Label::ReplicationShort, Label::ReplicationCol) }</th>
+                    <th scope="col" class="num">{ short_header(l, Label::UnderReplicatedShort, Label::UnderReplicatedCol) }</th>
                     <th scope="col" class="num">{ text(l, Label::OfflineCol) }</th>
                     <th scope="col">{ text(l, Label::InternalCol) }</th>
                 </tr></thead>
@@ -488,5 +505,7 @@ mod tests {
             )
         );
         assert_eq!(rows[0].listeners[1].1, "127.0.0.1:9091");
+        assert_eq!(short_listener("LISTENER_DOCKER_EXTERNAL"), "EXTERNAL");
+        assert_eq!(short_listener("PLAINTEXT"), "PLAINTEXT");
     }
 }
