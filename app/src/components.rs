@@ -6,6 +6,8 @@ pub mod compose_editor;
 pub mod controls;
 pub mod event_log;
 pub mod host_controls;
+pub mod isr_chart;
+pub mod kafdrop;
 pub mod legend;
 pub mod terminal;
 pub mod tutorial;

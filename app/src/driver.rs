@@ -1,6 +1,7 @@
 //! Drives the core's `Cluster` in step with the page's clock: play, pause, single step, speed,
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
+use crate::isr_history::{IsrHistory, Sample};
 use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
 use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
@@ -20,6 +21,20 @@ const BOOT_MS: u64 = 60_000;
 /// Longest real interval one frame may account for (a background tab comes back gently).
 const MAX_FRAME_MS: f64 = 100.0;
 
+/// A fast-forward spreads over at least this many frames, so its progress is seen.
+const FAST_FORWARD_MIN_FRAMES: u64 = 20;
+
+/// Events between two looks at the frame's deadline.
+const DEADLINE_CHECK_EVERY: usize = 64;
+
+/// A fast-forward under way: virtual time runs from `from_ms` to `to_ms` as fast as the frame
+/// budget allows, in slices, so the page keeps drawing and the user can cancel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FastForward {
+    pub from_ms: u64,
+    pub to_ms: u64,
+}
+
 pub struct Driver {
     cluster: Cluster,
     pub running: bool,
@@ -35,6 +50,9 @@ pub struct Driver {
     /// The cluster's definition, and the compose text it came from when not the tutorial's.
     config: ClusterConfig,
     compose: Option<String>,
+    fast_forward: Option<FastForward>,
+    /// ISR size over time, sampled per virtual second as events run.
+    isr_history: IsrHistory,
 }
 
 /// A compose file that cannot become a cluster: the line and what is wrong there.
@@ -73,6 +91,8 @@ impl Driver {
             booted: false,
             config: ClusterConfig::seed(),
             compose: None,
+            fast_forward: None,
+            isr_history: IsrHistory::default(),
         }
     }
 
@@ -114,6 +134,8 @@ impl Driver {
         self.target_ms = 0.0;
         self.journal.clear();
         self.booted = false;
+        self.fast_forward = None;
+        self.isr_history.clear();
     }
 
     pub fn journal(&self) -> &[(u64, String)] {
@@ -175,30 +197,99 @@ impl Driver {
     /// Advances virtual time for `real_ms` of wall-clock time at the current speed.
     /// Returns true when the cluster reached the target within the event budget.
     pub fn frame(&mut self, real_ms: f64) -> bool {
+        self.frame_within(real_ms, &mut || true)
+    }
+
+    /// As [`Driver::frame`], also stopping early once `in_budget` says the frame's real time is
+    /// used up (asked every few dozen events), so a heavy frame never blocks the page.
+    /// A fast-forward under way takes the frame instead of the clock.
+    pub fn frame_within(&mut self, real_ms: f64, in_budget: &mut dyn FnMut() -> bool) -> bool {
+        if let Some(ff) = self.fast_forward {
+            let slice = (ff.to_ms - ff.from_ms)
+                .div_ceil(FAST_FORWARD_MIN_FRAMES)
+                .max(1);
+            let limit = ff.to_ms.min(self.cluster.now_ms() + slice);
+            let reached = self.advance(limit, EVENTS_PER_FRAME, in_budget);
+            if reached && limit == ff.to_ms {
+                self.fast_forward = None;
+            }
+            return reached;
+        }
         if self.running {
             self.target_ms += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
         }
-        self.catch_up(EVENTS_PER_FRAME)
+        self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget)
+    }
+
+    /// Starts a fast-forward of `ms` of virtual time, or lengthens the one under way.
+    pub fn fast_forward(&mut self, ms: u64) {
+        let now = self.cluster.now_ms().max(self.target_ms as u64);
+        let ff = self.fast_forward.get_or_insert(FastForward {
+            from_ms: self.cluster.now_ms(),
+            to_ms: now,
+        });
+        ff.to_ms += ms;
+        self.target_ms = self.target_ms.max(ff.to_ms as f64);
+    }
+
+    /// Stops a fast-forward where it got to; the clock goes on from there.
+    pub fn cancel_fast_forward(&mut self) {
+        if self.fast_forward.take().is_some() {
+            self.target_ms = self.cluster.now_ms() as f64;
+        }
+    }
+
+    /// The fast-forward under way: (virtual ms done, virtual ms in all).
+    pub fn fast_forward_progress(&self) -> Option<(u64, u64)> {
+        self.fast_forward.map(|ff| {
+            (
+                self.cluster.now_ms().saturating_sub(ff.from_ms),
+                ff.to_ms - ff.from_ms,
+            )
+        })
+    }
+
+    /// The ISR samples taken so far (oldest first, at most the last few minutes).
+    pub fn isr_history(&self) -> &IsrHistory {
+        &self.isr_history
     }
 
     /// Runs the next event only (the "step" button), pausing the clock.
     pub fn single_step(&mut self) {
         self.running = false;
+        self.cancel_fast_forward();
+        if let Some(t) = self.cluster.simulator().next_time() {
+            self.sample_before(t);
+        }
         self.cluster.step();
         self.target_ms = self.cluster.now_ms() as f64;
     }
 
-    /// Processes events up to the target time, at most `budget` of them.
-    fn catch_up(&mut self, budget: usize) -> bool {
-        let target = self.target_ms as u64;
-        for _ in 0..budget {
+    /// Samples the ISR history at every sample time before `t` (the cluster's state does not
+    /// change until its next event at `t`).
+    fn sample_before(&mut self, t: u64) {
+        while let Some(at) = self.isr_history.due(self.cluster.now_ms(), t) {
+            let sample = Sample::of(at, &self.cluster.topics());
+            self.isr_history.record(sample);
+        }
+    }
+
+    /// Processes events up to virtual time `limit`, at most `budget` of them and only while
+    /// `in_budget` holds. Returns true when the cluster reached `limit`.
+    fn advance(&mut self, limit: u64, budget: usize, in_budget: &mut dyn FnMut() -> bool) -> bool {
+        for i in 0..budget {
+            if i % DEADLINE_CHECK_EVERY == DEADLINE_CHECK_EVERY - 1 && !in_budget() {
+                return false;
+            }
             match self.cluster.simulator().next_time() {
-                Some(t) if t <= target => {
+                Some(t) if t <= limit => {
+                    self.sample_before(t);
                     self.cluster.step();
                 }
                 _ => {
-                    if self.cluster.now_ms() < target {
-                        self.cluster.run_until(target);
+                    self.sample_before(limit.saturating_add(1));
+                    if self.cluster.now_ms() < limit {
+                        self.cluster.run_until(limit);
                     }
                     return true;
                 }
@@ -309,5 +400,69 @@ mod tests {
             d.frame(100.0);
         }
         assert_eq!(d.cluster().event_log_hash(), first);
+    }
+
+    #[test]
+    fn fast_forward_runs_in_slices_and_matches_the_plain_run() {
+        let mut plain = Driver::new(5);
+        plain.running = false;
+        plain.cluster_mut().run_until(30_000);
+        let mut d = Driver::new(5);
+        d.running = false;
+        d.fast_forward(10_000);
+        d.fast_forward(20_000);
+        assert_eq!(d.fast_forward_progress(), Some((0, 30_000)));
+        let mut frames = 0;
+        let mut last = 0;
+        while let Some((done, total)) = d.fast_forward_progress() {
+            assert!(done >= last && total == 30_000);
+            last = done;
+            d.frame(33.0);
+            frames += 1;
+            assert!(frames < 1_000, "fast-forward never ends");
+        }
+        assert!(
+            frames >= FAST_FORWARD_MIN_FRAMES as usize,
+            "{frames} frames"
+        );
+        assert_eq!(d.cluster().now_ms(), 30_000);
+        assert_eq!(
+            d.cluster().event_log_hash(),
+            plain.cluster().event_log_hash()
+        );
+        // One ISR sample per virtual second (no topics yet: all zero).
+        assert_eq!(d.isr_history().samples().len(), 31);
+    }
+
+    #[test]
+    fn a_cancelled_fast_forward_stops_where_it_got_to() {
+        let mut d = Driver::new(5);
+        d.running = false;
+        d.fast_forward(60_000);
+        d.frame(33.0);
+        d.cancel_fast_forward();
+        let at = d.cluster().now_ms();
+        assert!(at > 0 && at < 60_000, "{at}");
+        assert_eq!(d.fast_forward_progress(), None);
+        d.frame(33.0);
+        assert_eq!(d.cluster().now_ms(), at);
+    }
+
+    #[test]
+    fn a_frame_stops_when_its_real_time_budget_is_spent() {
+        let mut d = Driver::new(5);
+        d.fast_forward(60_000);
+        let before = d.cluster().simulator().processed();
+        let mut calls = 0;
+        let reached = d.frame_within(33.0, &mut || {
+            calls += 1;
+            false
+        });
+        assert!(!reached);
+        assert_eq!(calls, 1);
+        assert_eq!(
+            (d.cluster().simulator().processed() - before) as usize,
+            DEADLINE_CHECK_EVERY - 1
+        );
     }
 }

@@ -4,6 +4,7 @@ pub mod chapters;
 pub mod components;
 pub mod driver;
 pub mod i18n;
+pub mod isr_history;
 pub mod message_kind;
 pub mod share;
 pub mod shortcuts;

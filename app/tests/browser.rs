@@ -117,3 +117,70 @@ fn reference_run_is_byte_for_byte_the_native_run() {
         golden
     );
 }
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} missing"))
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn kafka_browser_tab_lists_the_brokers_with_their_listeners() {
+    let root = mount().await;
+    click(&root, "#tab-kafdrop");
+    TimeoutFuture::new(50).await;
+    let table = root.query_selector("#kd-brokers").unwrap().unwrap();
+    let rows = table.query_selector_all("tbody tr").unwrap();
+    assert_eq!(rows.length(), 3);
+    let text = table.text_content().unwrap_or_default();
+    for address in ["kafka1:19091", "127.0.0.1:9092", "kafka3:19093"] {
+        assert!(text.contains(address), "{address} missing from {text}");
+    }
+    // No topic yet: the browser says how to make one.
+    assert!(root.query_selector(".kd-empty").unwrap().is_some());
+    assert!(root.query_selector(".isr-chart").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn fast_forward_shows_progress_and_cancel_stops_it() {
+    let root = mount().await;
+    click(&root, "#ff-1min");
+    // A fast-forward lasts at least 20 frames of this app's clock: poll for its bar (earlier
+    // tests' pages still run on this thread, so timers are late).
+    for _ in 0..100 {
+        if root.query_selector("#ff-bar").unwrap().is_some() {
+            break;
+        }
+        TimeoutFuture::new(5).await;
+    }
+    let ff = || {
+        root.query_selector(".ff")
+            .unwrap()
+            .map(|e| e.outer_html())
+            .unwrap_or_default()
+    };
+    let bar = root
+        .query_selector("#ff-bar")
+        .unwrap()
+        .unwrap_or_else(|| panic!("no progress bar: {}", ff()));
+    assert_eq!(bar.get_attribute("max").as_deref(), Some("60000"));
+    click(&root, "#ff-cancel");
+    for _ in 0..100 {
+        if root.query_selector("#ff-bar").unwrap().is_none() {
+            break;
+        }
+        TimeoutFuture::new(5).await;
+    }
+    assert!(root.query_selector("#ff-bar").unwrap().is_none());
+    // Cancelled, not finished: the clock stopped short of the minute.
+    let clock = root
+        .query_selector(".clock")
+        .unwrap()
+        .and_then(|c| c.text_content())
+        .unwrap_or_default();
+    assert!(clock.contains(" 0:"), "{clock}");
+    assert!(root.query_selector("#ff-1min").unwrap().is_some());
+}

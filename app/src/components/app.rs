@@ -6,6 +6,8 @@ use crate::components::compose_editor::ComposeEditor;
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
 use crate::components::host_controls::HostControls;
+use crate::components::isr_chart::IsrChart;
+use crate::components::kafdrop::{broker_rows, Kafdrop};
 use crate::components::legend::Legend;
 use crate::components::terminal::Terminal;
 use crate::components::tutorial::Tutorial;
@@ -28,6 +30,9 @@ use yew::prelude::*;
 
 /// Real milliseconds between animation frames.
 const FRAME_MS: u32 = 33;
+
+/// Real milliseconds a frame may spend running the simulation; the rest is for drawing.
+const FRAME_BUDGET_MS: f64 = 12.0;
 
 /// The browser's preferred language tag, or "" where there is none.
 fn browser_language() -> String {
@@ -61,7 +66,7 @@ pub fn app() -> Html {
     let chapter = use_state(|| saved_chapter);
     let step = use_state(|| saved_step);
     let runs = use_mut_ref(CellRuns::default);
-    // Bottom-right tab: 0 event log, 1 ZooKeeper tree, 2 docker-compose.yml.
+    // Bottom-right tab: 0 event log, 1 ZooKeeper tree, 2 docker-compose.yml, 3 Kafka browser.
     let tab = use_state(|| 0u8);
     let zk_server = use_state(|| "zookeeper1".to_string());
     let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
@@ -128,7 +133,10 @@ pub fn app() -> Html {
         let redraw = redraw.clone();
         use_effect_with((), move |_| {
             let interval = Interval::new(FRAME_MS, move || {
-                driver.borrow_mut().frame(FRAME_MS as f64);
+                let start = js_sys::Date::now();
+                driver.borrow_mut().frame_within(FRAME_MS as f64, &mut || {
+                    js_sys::Date::now() - start < FRAME_BUDGET_MS
+                });
                 redraw.force_update();
             });
             move || drop(interval)
@@ -168,6 +176,14 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
+    let on_fast_forward = {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        Callback::from(move |ms: u64| {
+            driver.borrow_mut().fast_forward(ms);
+            redraw.force_update();
+        })
+    };
+    let on_cancel = act(Driver::cancel_fast_forward);
     let on_action = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         Callback::from(move |(host, action): (String, HostAction)| {
@@ -460,7 +476,8 @@ pub fn app() -> Html {
                     <p class="subtitle">{ text(l, Label::Subtitle) }</p>
                 </div>
                 <Controls lang={l} running={d.running} speed={d.speed} seed={snapshot.seed} now_ms={snapshot.now_ms}
-                    {on_toggle} {on_step} {on_speed} {on_restart} />
+                    {on_toggle} {on_step} {on_speed} {on_restart}
+                    fast_forward={d.fast_forward_progress()} {on_fast_forward} {on_cancel} />
                 <button id="presenter" class="share" aria-pressed={presenter.to_string()}
                     onclick={ { let p = presenter.clone(); Callback::from(move |_| p.set(!*p)) } }>
                     { text(l, Label::Presenter) }</button>
@@ -514,18 +531,24 @@ pub fn app() -> Html {
                     </section>
                     <section class="panel log">
                         <div class="tabs" role="tablist">
-                            { for [(0u8, "tab-events", Label::EventLog), (1, "tab-zk-tree", Label::ZkTree), (2, "tab-compose", Label::Compose)]
+                            { for [(0u8, "tab-events", Label::EventLog), (3, "tab-kafdrop", Label::KafkaBrowser), (1, "tab-zk-tree", Label::ZkTree), (2, "tab-compose", Label::Compose)]
                                 .into_iter().map(|(n, id, label)| {
                                     let t = tab.clone();
                                     html! {
-                                        <button id={id} role="tab" aria-selected={(*tab == n).to_string()}
+                                        <button id={id} role="tab" aria-selected={(*tab == n).to_string()} aria-controls="tab-panel"
                                             class={classes!((*tab == n).then_some("active"))}
                                             onclick={Callback::from(move |_| t.set(n))}>{ text(l, label) }</button>
                                     }
                                 }) }
                         </div>
+                        <div id="tab-panel" role="tabpanel" aria-labelledby={ ["tab-events", "tab-zk-tree", "tab-compose", "tab-kafdrop"][usize::from(*tab)] }>
                         {
                             match *tab {
+                                3 => html! {
+                                    <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}>
+                                        <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
+                                    </Kafdrop>
+                                },
                                 1 => html! {
                                     <ZkBrowser lang={l} servers={snapshot.zookeepers.iter().map(|z| z.name.clone()).collect::<Vec<_>>()}
                                         server={(*zk_server).clone()} znodes={d.cluster().znodes(&zk_server)}
@@ -539,6 +562,7 @@ pub fn app() -> Html {
                                 _ => html! { <EventLog lang={l} {events} /> },
                             }
                         }
+                        </div>
                     </section>
                 </div>
             </main>

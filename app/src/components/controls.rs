@@ -1,4 +1,5 @@
-//! Time controls: play/pause, single step, speed, and restart with a chosen seed.
+//! Time controls: play/pause, single step, speed, fast-forward (with progress and Cancel), and
+//! restart with a chosen seed.
 
 use crate::driver::SPEEDS;
 use crate::i18n::{text, Label, Lang};
@@ -16,6 +17,66 @@ pub struct ControlsProps {
     pub on_step: Callback<()>,
     pub on_speed: Callback<f64>,
     pub on_restart: Callback<u64>,
+    /// The fast-forward under way: (virtual ms done, virtual ms in all).
+    pub fast_forward: Option<(u64, u64)>,
+    /// Starts (or lengthens) a fast-forward of this many virtual ms.
+    pub on_fast_forward: Callback<u64>,
+    pub on_cancel: Callback<()>,
+}
+
+/// The fast-forward buttons: (virtual ms, button text, id).
+pub const FAST_FORWARDS: [(u64, &str, &str); 3] = [
+    (10_000, "+10 s", "ff-10s"),
+    (30_000, "+30 s", "ff-30s"),
+    (60_000, "+1 min", "ff-1min"),
+];
+
+/// Whole seconds, as the progress text shows them.
+fn secs(ms: u64) -> String {
+    (ms / 1000).to_string()
+}
+
+#[derive(Properties, PartialEq)]
+struct FastForwardProps {
+    lang: Lang,
+    progress: Option<(u64, u64)>,
+    on_fast_forward: Callback<u64>,
+    on_cancel: Callback<()>,
+}
+
+/// The fast-forward buttons, or while one runs, its progress bar and a Cancel button.
+#[function_component(FastForwardControl)]
+fn fast_forward_control(props: &FastForwardProps) -> Html {
+    let l = props.lang;
+    html! {
+        <span class="ff" role="group" aria-label={ text(l, Label::FastForward) }>
+            {
+                match props.progress {
+                    Some((done, total)) => {
+                        let done = done.min(total);
+                        html! {
+                            <span class="ff-progress" role="status">
+                                <label for="ff-bar">{ text(l, Label::FastForwarding) }</label>
+                                <progress id="ff-bar" max={total.to_string()} value={done.to_string()} />
+                                <span class="ff-text">{ format!("{} / {} s", secs(done), secs(total)) }</span>
+                                <button id="ff-cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>{ text(l, Label::Cancel) }</button>
+                            </span>
+                        }
+                    }
+                    None => html! {
+                        <>
+                            <span class="ff-icon" aria-hidden="true">{ icon("M1,2 L8,8 1,14z M8,2 L15,8 8,14z") }</span>
+                            { for FAST_FORWARDS.iter().map(|&(ms, label, id)| html! {
+                                <button id={id} class="ff-button" title={ format!("{} {label}", text(l, Label::FastForward)) }
+                                    aria-label={ format!("{} {} {}", text(l, Label::FastForward), ms / 1000, text(l, Label::Seconds)) }
+                                    onclick={props.on_fast_forward.reform(move |_: MouseEvent| ms)}>{ label }</button>
+                            }) }
+                        </>
+                    },
+                }
+            }
+        </span>
+    }
 }
 
 /// Virtual time as `m:ss.mmm`.
@@ -62,15 +123,18 @@ pub fn controls(props: &ControlsProps) -> Html {
             </button>
             <button id="step" onclick={on_step}>{ icon("M2,2 L10,8 2,14z M11,2 h3 v12 h-3z") }{ text(l, Label::Step) }</button>
             <label class="speed">
-                { text(l, Label::Speed) }
+                <span class="speed-word">{ text(l, Label::Speed) }</span>
                 <select id="speed" onchange={on_speed}>
                     { for SPEEDS.iter().map(|s| html! {
                         <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
                     }) }
                 </select>
             </label>
+            <FastForwardControl lang={l} progress={props.fast_forward}
+                on_fast_forward={props.on_fast_forward.clone()} on_cancel={props.on_cancel.clone()} />
             <span class="clock" title={ text(l, Label::VirtualTime) } aria-live="off">
-                { format!("{} {}", text(l, Label::VirtualTime), format_clock(props.now_ms)) }
+                <span class="clock-word">{ format!("{} ", text(l, Label::VirtualTime)) }</span>
+                { format_clock(props.now_ms) }
             </span>
             <form class="seed" onsubmit={on_restart} title={ text(l, Label::RestartHint) }>
                 <label>{ text(l, Label::Seed) }
