@@ -4,6 +4,7 @@
 //! assignment's start index and shift) the caller passes the values in, so the simulator's
 //! seeded RNG decides and a run replays exactly.
 //!
+//! - [`assignor`]: the consumer's partition assignors (range, roundrobin, sticky, cooperative-sticky).
 //! - [`assignment`]: rack-unaware replica assignment (`AdminUtils.assignReplicasToBrokers`).
 //! - [`partitioner`]: `Utils.murmur2`, the key → partition rule, Java `String.hashCode` and the
 //!   consumer-group coordinator partition.
@@ -11,6 +12,7 @@
 //! - [`topic_name`]: topic-name validation, collisions and internal topics (`Topic.java`).
 
 pub mod assignment;
+pub mod assignor;
 pub mod describe;
 pub mod partitioner;
 pub mod topic_name;
