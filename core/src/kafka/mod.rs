@@ -9,10 +9,12 @@
 //! - [`partitioner`]: `Utils.murmur2`, the key → partition rule, Java `String.hashCode` and the
 //!   consumer-group coordinator partition.
 //! - [`describe`]: the text `kafka-topics --describe` and `kafka-consumer-groups --describe` print.
+//! - [`group`]: one consumer group's coordinator state machine (join/sync/heartbeat/commit).
 //! - [`topic_name`]: topic-name validation, collisions and internal topics (`Topic.java`).
 
 pub mod assignment;
 pub mod assignor;
 pub mod describe;
+pub mod group;
 pub mod partitioner;
 pub mod topic_name;
