@@ -170,6 +170,11 @@ fn java_bucket(hash: i32, table: usize) -> usize {
 /// given order: by bucket, then insertion order within a bucket (resizes keep it).
 pub fn java_hash_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
     let table = java_table_size(items.len());
+    java_hash_order_in(items, hash, table)
+}
+
+/// [`java_hash_order`] for a table of a known size (a power of two).
+pub fn java_hash_order_in<T>(items: Vec<T>, hash: impl Fn(&T) -> i32, table: usize) -> Vec<T> {
     let mut keyed: Vec<(usize, T)> = items
         .into_iter()
         .map(|t| (java_bucket(hash(&t), table), t))

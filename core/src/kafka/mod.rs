@@ -10,11 +10,13 @@
 //!   consumer-group coordinator partition.
 //! - [`describe`]: the text `kafka-topics --describe` and `kafka-consumer-groups --describe` print.
 //! - [`group`]: one consumer group's coordinator state machine (join/sync/heartbeat/commit).
+//! - [`group_describe`]: `kafka-consumer-groups --list/--describe` output from group data.
 //! - [`topic_name`]: topic-name validation, collisions and internal topics (`Topic.java`).
 
 pub mod assignment;
 pub mod assignor;
 pub mod describe;
 pub mod group;
+pub mod group_describe;
 pub mod partitioner;
 pub mod topic_name;
