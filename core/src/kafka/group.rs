@@ -11,6 +11,13 @@
 //! Where Kafka picks "the first" member of its Scala member HashMap (a new leader when the
 //! leader leaves, the JoinGroup member list, a tied protocol vote), we take join order.
 //! Static membership (`group.instance.id`) is not modelled.
+//!
+//! The coordinator around this struct owns the group map and answers for groups it does not
+//! have (as `GroupCoordinator` does): JoinGroup with an empty member id creates the group,
+//! with a member id answers UNKNOWN_MEMBER_ID; SyncGroup, Heartbeat and LeaveGroup answer
+//! UNKNOWN_MEMBER_ID; OffsetCommit with generation < 0 creates an Empty group and commits,
+//! otherwise ILLEGAL_GENERATION; OffsetFetch answers offset -1; DescribeGroups answers
+//! [`GroupDescription::dead`].
 
 use std::collections::BTreeMap;
 

@@ -459,3 +459,149 @@ fn unchanged_follower_rejoin_does_not_rebalance() {
     assert!(j.members.is_empty() && r.joins.is_empty());
     assert_eq!(g.state(), GroupState::Stable);
 }
+
+#[test]
+fn leader_assigns_with_the_assignor() {
+    use crate::kafka::assignor::{assign, Strategy};
+    use std::collections::BTreeMap;
+    let mut g = group();
+    let (a, _) = join(&mut g, 0, "consumer-my-group-1", "b0");
+    let (b, _) = join(&mut g, 0, "consumer-my-group-2", "a0");
+    let replies = g.on_timer(6000);
+    let (_, lead) = replies.joins.iter().find(|(m, _)| *m == a).unwrap();
+    let strategy = Strategy::parse(lead.protocol_name.as_deref().unwrap()).unwrap();
+    let subs: BTreeMap<String, Subscription> = lead
+        .members
+        .iter()
+        .map(|m| (m.member_id.clone(), m.metadata.clone()))
+        .collect();
+    let topics: BTreeMap<String, i32> = [("test".to_string(), 3)].into_iter().collect();
+    let plan: Vec<(String, Vec<TopicPartition>)> =
+        assign(strategy, &topics, &subs).into_iter().collect();
+    let (_, r) = g.sync_group(6100, &a, 1, Some("range"), &plan);
+    assert_eq!(r.syncs.len(), 1);
+    let (mine, _) = g.sync_group(6200, &b, 1, Some("range"), &[]);
+    // Range sorts member ids: "consumer-my-group-1-b0" < "consumer-my-group-2-a0".
+    assert_eq!(
+        r.syncs[0].1.assignment,
+        vec![("test".to_string(), 0), ("test".to_string(), 1)]
+    );
+    assert_eq!(mine.unwrap().assignment, vec![("test".to_string(), 2)]);
+    let d = g.describe();
+    assert_eq!(
+        d.members.iter().map(|m| m.assignment.len()).sum::<usize>(),
+        3
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Join(usize),
+        Sync(usize),
+        Heartbeat(usize),
+        Leave(usize),
+        Commit(usize),
+        Advance(u64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0usize..3).prop_map(Op::Join),
+            (0usize..3).prop_map(Op::Sync),
+            (0usize..3).prop_map(Op::Heartbeat),
+            (0usize..3).prop_map(Op::Leave),
+            (0usize..3).prop_map(Op::Commit),
+            (1u64..20_000).prop_map(Op::Advance),
+        ]
+    }
+
+    /// What a client remembers: its member id and generation.
+    #[derive(Clone, Default)]
+    struct Client {
+        id: String,
+        generation: i32,
+    }
+
+    fn learn(clients: &mut [Client], replies: &Replies) {
+        for (m, j) in &replies.joins {
+            if let Some(c) = clients.iter_mut().find(|c| c.id == *m) {
+                if j.error == GroupError::None {
+                    c.generation = j.generation_id;
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn invariants_hold(ops in prop::collection::vec(op(), 1..60)) {
+            let mut g = group();
+            let mut clients = vec![Client::default(); 3];
+            let mut now = 0;
+            let mut last_generation = 0;
+            for (n, op) in ops.into_iter().enumerate() {
+                let replies = match op {
+                    Op::Advance(dt) => {
+                        now += dt;
+                        g.on_timer(now)
+                    }
+                    Op::Join(k) => {
+                        let mut r = req(&format!("c{k}"), &clients[k].id);
+                        r.rebalance_timeout_ms = 30_000;
+                        let (res, replies) = g.join_group(now, r, &format!("{n}"));
+                        if let JoinResult::Now(j) = &res {
+                            if j.error == GroupError::MemberIdRequired {
+                                clients[k].id = j.member_id.clone();
+                            }
+                        }
+                        replies
+                    }
+                    Op::Sync(k) => {
+                        let plan: Vec<(String, Vec<TopicPartition>)> = g
+                            .member_ids()
+                            .into_iter()
+                            .map(|m| (m, vec![("test".to_string(), 0)]))
+                            .collect();
+                        g.sync_group(now, &clients[k].id, clients[k].generation, None, &plan).1
+                    }
+                    Op::Heartbeat(k) => {
+                        g.heartbeat(now, &clients[k].id, clients[k].generation);
+                        Replies::default()
+                    }
+                    Op::Leave(k) => g.leave_group(now, &clients[k].id).1,
+                    Op::Commit(k) => {
+                        let c = &clients[k];
+                        g.commit_offsets(now, &c.id, c.generation, &[(("test".into(), 0), 1, String::new())]);
+                        Replies::default()
+                    }
+                };
+                learn(&mut clients, &replies);
+                prop_assert!(g.generation() >= last_generation);
+                last_generation = g.generation();
+                let ids = g.member_ids();
+                match g.leader() {
+                    Some(l) => prop_assert!(ids.iter().any(|m| m == l)),
+                    None => prop_assert!(ids.is_empty()),
+                }
+                // Everything due has fired; whatever a call schedules lies ahead.
+                prop_assert!(g.deadlines().iter().all(|(t, _)| *t > now));
+                let timers: Vec<Timer> = g.deadlines().into_iter().map(|(_, t)| t).collect();
+                match g.state() {
+                    GroupState::Empty => prop_assert!(ids.is_empty()),
+                    GroupState::PreparingRebalance => prop_assert!(timers.contains(&Timer::Join)),
+                    GroupState::CompletingRebalance => prop_assert!(timers.contains(&Timer::Sync)),
+                    GroupState::Stable => prop_assert!(!ids.is_empty()),
+                    GroupState::Dead => {}
+                }
+            }
+            // Left alone, every rebalance finishes and every member's session ends.
+            let _ = g.on_timer(now + 10_000_000);
+            prop_assert_eq!(g.state(), GroupState::Empty);
+            prop_assert!(g.deadlines().is_empty());
+        }
+    }
+}
