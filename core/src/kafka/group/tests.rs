@@ -607,3 +607,21 @@ mod props {
         }
     }
 }
+
+#[test]
+fn last_member_leaving_with_a_pending_one_empties_the_group_at_once() {
+    // The proptest's first find: the rebalance timeout of a group without members is 0.
+    let mut g = group();
+    let (a, _) = join(&mut g, 0, "c1", "1");
+    g.on_timer(3000);
+    let (r, _) = g.join_group(3000, req("c2", ""), "2");
+    assert!(matches!(r, JoinResult::Now(ref j) if j.error == GroupError::MemberIdRequired));
+    g.leave_group(3000, &a);
+    assert_eq!(g.next_deadline(), Some(3000));
+    g.on_timer(3000);
+    assert_eq!((g.state(), g.generation()), (GroupState::Empty, 2));
+    // The pending member can still come in: a fresh initial delay.
+    let (r, _) = g.join_group(3500, req("c2", "c2-2"), "");
+    assert!(matches!(r, JoinResult::Parked { .. }));
+    assert_eq!(g.next_deadline(), Some(6500));
+}
