@@ -454,6 +454,7 @@ mod tests {
             leader_epoch: 0,
             replicas: replicas.to_vec(),
             isr: isr.to_vec(),
+            offsets: Vec::new(),
         }
     }
 
