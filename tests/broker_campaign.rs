@@ -13,7 +13,7 @@
 //! Then everything restarts and, within a bounded virtual time, every partition must have a
 //! leader and a full ISR again.
 //!
-//! `BROKER_CAMPAIGN_SEEDS=N` (default 100) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
+//! `BROKER_CAMPAIGN_SEEDS=N` (default 1000) sets how many seeds; `BROKER_CAMPAIGN_SEED=S`
 //! replays one.
 
 use kafka_playground_core::client::producer::ProducerConfig;
@@ -221,7 +221,11 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             }
         }
         let topics = c.topics();
+        // Both topics visible (a ZooKeeper that has just restarted may not serve them yet).
         let healthy = c.controller().is_some()
+            && ["t0", "t1"]
+                .iter()
+                .all(|n| topics.iter().any(|t| t.name == *n))
             && topics.iter().all(|t| {
                 t.partitions.iter().all(|p| {
                     p.leader.is_some() && {
@@ -245,8 +249,40 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                     .and_then(|l| c.replica_log(l, t, *p))
                     .and_then(|log| log.records().find(|r| r.offset == *offset).cloned());
                 if found.as_ref().and_then(|r| r.value.as_deref()) != Some(value.as_str()) {
+                    let story: Vec<String> = if std::env::var("BROKER_CAMPAIGN_SEED").is_ok() {
+                        let tp = format!("{t}-{p}");
+                        c.events()
+                            .iter()
+                            .map(|e| format!("{} {}", e.time_ms, e.text("en")))
+                            .filter(|l| {
+                                l.contains(&tp)
+                                    || l.contains("stopped")
+                                    || l.contains("killed")
+                                    || l.contains("started")
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let logs: Vec<String> = (1..=3)
+                        .map(|b| {
+                            c.replica_log(b, t, *p).map_or(format!("{b}: none"), |l| {
+                                format!(
+                                    "{b}: start {} leo {} hw {} offsets {:?}",
+                                    l.log_start_offset(),
+                                    l.log_end_offset(),
+                                    l.high_watermark(),
+                                    l.records()
+                                        .map(|r| (r.offset, r.leader_epoch))
+                                        .collect::<Vec<_>>()
+                                )
+                            })
+                        })
+                        .collect();
                     return Err(format!(
-                        "acked record {value} at {t}-{p}@{offset} is gone (found {found:?})"
+                        "acked record {value} at {t}-{p}@{offset} is gone (found {found:?}) leader {leader:?}\n{}\n{}",
+                        logs.join("\n"),
+                        story.join("\n")
                     ));
                 }
             }
@@ -281,7 +317,7 @@ fn broker_fault_campaign() {
     let n: u64 = std::env::var("BROKER_CAMPAIGN_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(1000);
     let mut checked = 0;
     let mut failures = Vec::new();
     for seed in 0..n {
