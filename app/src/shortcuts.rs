@@ -15,6 +15,10 @@ pub enum Shortcut {
     Slower,
     Presenter,
     Help,
+    /// Fast-forward ten virtual seconds (or ten more).
+    FastForward,
+    /// Stop a fast-forward where it got to.
+    CancelFastForward,
 }
 
 /// The shortcut bound to a `KeyboardEvent.key`, if any.
@@ -29,6 +33,8 @@ pub fn shortcut_for(key: &str) -> Option<Shortcut> {
         "-" | "[" => Shortcut::Slower,
         "p" => Shortcut::Presenter,
         "?" | "h" => Shortcut::Help,
+        "f" => Shortcut::FastForward,
+        "Escape" => Shortcut::CancelFastForward,
         _ => return None,
     })
 }
@@ -55,6 +61,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Space / k", "pause or play", "일시 정지 / 재생"),
     (". / s", "one event", "한 단계 진행"),
     ("+ / -", "faster / slower", "빠르게 / 느리게"),
+    ("f", "fast-forward 10 s", "10초 빨리 감기"),
+    ("Esc", "cancel the fast-forward", "빨리 감기 취소"),
     ("p", "presenter mode", "발표자 모드"),
     ("? / h", "this help", "이 도움말"),
 ];
@@ -67,6 +75,7 @@ mod tests {
     fn keys_map_to_shortcuts() {
         assert_eq!(shortcut_for("ArrowRight"), Some(Shortcut::NextStep));
         assert_eq!(shortcut_for(" "), Some(Shortcut::TogglePlay));
+        assert_eq!(shortcut_for("f"), Some(Shortcut::FastForward));
         assert_eq!(shortcut_for("x"), None);
     }
 

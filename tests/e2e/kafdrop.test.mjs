@@ -106,6 +106,11 @@ test('fast-forward can be cancelled and the clock goes on from there', async () 
   await page.waitForTimeout(300);
   assert.equal(await page.textContent('.clock'), clock, 'paused clock stays put after the cancel');
   assert.doesNotMatch(clock, /1:00\.000/);
+  // The keyboard does the same: f fast-forwards 10 s, Escape cancels.
+  await page.keyboard.press('f');
+  await page.waitForSelector('#ff-bar', { polling: 'raf' });
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#ff-bar', { state: 'detached' });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -458,6 +458,8 @@ pub fn app() -> Html {
                     let mut d = driver.borrow_mut();
                     d.speed = next_speed(d.speed, sc == Shortcut::Faster);
                 }
+                Shortcut::FastForward => driver.borrow_mut().fast_forward(10_000),
+                Shortcut::CancelFastForward => driver.borrow_mut().cancel_fast_forward(),
                 Shortcut::Presenter => presenter.set(!*presenter),
                 Shortcut::Help => help.set(!*help),
                 _ => {}
