@@ -221,11 +221,12 @@ impl Driver {
         self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget)
     }
 
-    /// Starts a fast-forward of `ms` of virtual time, or lengthens the one under way.
+    /// Starts a fast-forward of `ms` of virtual time from the time shown, or lengthens the one
+    /// under way.
     pub fn fast_forward(&mut self, ms: u64) {
-        let now = self.cluster.now_ms().max(self.target_ms as u64);
+        let now = self.cluster.now_ms();
         let ff = self.fast_forward.get_or_insert(FastForward {
-            from_ms: self.cluster.now_ms(),
+            from_ms: now,
             to_ms: now,
         });
         ff.to_ms += ms;
