@@ -363,7 +363,7 @@ pub fn topic_partitions(props: &TopicPartitionsProps) -> Html {
                         html! {
                             <>
                                 <p class="kd-summary">
-                                    { format!("{} {} · {} {} · {} {} · {} {}",
+                                    { format!("{}\u{a0}{} · {}\u{a0}{} · {}\u{a0}{} · {}\u{a0}{}",
                                         text(l, Label::PartitionsCol), s.partitions,
                                         text(l, Label::ReplicationCol), s.replication_factor,
                                         text(l, Label::UnderReplicatedCol), s.under_replicated,
