@@ -22,11 +22,16 @@
 //! | `broker N is in every isr` / `is in no isr` | over every partition with a replica on N (false if there is none); `… isr of T` looks at topic T only |
 //! | `every partition of T has a leader` | T exists and none of its partitions is offline |
 //! | `every partition of T has a full isr` | T exists and each partition's ISR holds all its replicas (nothing under-replicated) |
+//! | `topic T has N messages` / `has at least N messages` | summed over T's partitions, the leader's high watermark minus its log start offset: what a consumer reading `--from-beginning` gets (false while a partition has no leader) |
+//! | `partition T-P has N messages` / `has at least N messages` | the same for one partition |
+//! | `partition T-P has high watermark N` | the leader's high watermark (the offset a consumer can read up to) is N |
+//! | `broker N has every record of T` | for every partition of T with a replica on broker N, its log holds exactly the leader's records below the high watermark (same offsets, keys, values, timestamps); read from its disk, so it holds while the broker is down too; false if it has no replica of T or a partition has no leader |
 //!
 //! Topic and partition goals read the topics as [`Cluster::topics`] does (from ZooKeeper, where
-//! the controller keeps them). A goal that does not parse is an error naming the line and listing
+//! the controller keeps them); message goals then read the leader's log on its disk. A goal that does not parse is an error naming the line and listing
 //! these forms, so a notebook cannot silently rot.
 
+use crate::broker::log::PartitionLog;
 use crate::cluster::Cluster;
 use crate::snapshot::{HostStatus, PartitionView, TopicView, ZkMode};
 use serde::{Deserialize, Serialize};
@@ -56,6 +61,12 @@ pub const FORMS: &[&str] = &[
     "broker N is in no isr [of T]",
     "every partition of T has a leader",
     "every partition of T has a full isr",
+    "topic T has N messages",
+    "topic T has at least N messages",
+    "partition T-P has N messages",
+    "partition T-P has at least N messages",
+    "partition T-P has high watermark N",
+    "broker N has every record of T",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +144,29 @@ pub enum Check {
     },
     EveryPartitionHasLeader(String),
     EveryPartitionHasFullIsr(String),
+    /// Over every partition: the leader's high watermark minus its log start offset.
+    TopicMessages {
+        topic: String,
+        count: i64,
+        at_least: bool,
+    },
+    /// One partition: the leader's high watermark minus its log start offset.
+    PartitionMessages {
+        topic: String,
+        partition: i32,
+        count: i64,
+        at_least: bool,
+    },
+    PartitionHighWatermark {
+        topic: String,
+        partition: i32,
+        offset: i64,
+    },
+    /// Broker's replicas of every partition of the topic equal the leaders' logs below the HW.
+    BrokerHasEveryRecord {
+        broker: i32,
+        topic: String,
+    },
 }
 
 impl Check {
@@ -211,6 +245,38 @@ impl Check {
                     topic,
                     partition,
                     replicas: broker_list(list)?,
+                }
+            }
+            ["broker", n, "has", "every", "record" | "message", "of", t] => {
+                Check::BrokerHasEveryRecord {
+                    broker: broker_id(n)?,
+                    topic: t.to_string(),
+                }
+            }
+            ["topic", t, "has", rest @ .., "messages" | "message"] => {
+                let (count, at_least) = message_count(rest).ok_or_else(|| unknown(line))??;
+                Check::TopicMessages {
+                    topic: t.to_string(),
+                    count,
+                    at_least,
+                }
+            }
+            ["partition", tp, "has", rest @ .., "messages" | "message"] => {
+                let (count, at_least) = message_count(rest).ok_or_else(|| unknown(line))??;
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionMessages {
+                    topic,
+                    partition,
+                    count,
+                    at_least,
+                }
+            }
+            ["partition", tp, "has", "high", "watermark", n] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::PartitionHighWatermark {
+                    topic,
+                    partition,
+                    offset: count(n, "an offset")? as i64,
                 }
             }
             ["every", "partition", "of", t, "has", "a", "leader"] => {
@@ -346,6 +412,61 @@ impl Check {
                     && t.partitions
                         .iter()
                         .all(|p| sorted(&p.isr) == sorted(&p.replicas))
+            }),
+            Check::TopicMessages {
+                topic,
+                count,
+                at_least,
+            } => {
+                let Some(t) = cluster.topics().into_iter().find(|t| &t.name == topic) else {
+                    return false;
+                };
+                let counts: Option<Vec<i64>> = t
+                    .partitions
+                    .iter()
+                    .map(|p| readable(cluster, topic, p))
+                    .collect();
+                counts.is_some_and(|c| !c.is_empty() && enough(c.iter().sum(), *count, *at_least))
+            }
+            Check::PartitionMessages {
+                topic,
+                partition,
+                count,
+                at_least,
+            } => with_partition(cluster, topic, *partition, |p| {
+                readable(cluster, topic, p).is_some_and(|n| enough(n, *count, *at_least))
+            }),
+            Check::PartitionHighWatermark {
+                topic,
+                partition,
+                offset,
+            } => with_partition(cluster, topic, *partition, |p| {
+                leader_log(cluster, topic, p).is_some_and(|l| l.high_watermark() == *offset)
+            }),
+            Check::BrokerHasEveryRecord { broker, topic } => with_topic(cluster, topic, |t| {
+                let hosted: Vec<&PartitionView> = t
+                    .partitions
+                    .iter()
+                    .filter(|p| p.replicas.contains(broker))
+                    .collect();
+                !hosted.is_empty()
+                    && hosted.iter().all(|p| {
+                        let (Some(leader), Some(mine)) = (
+                            leader_log(cluster, topic, p),
+                            cluster.replica_log(*broker, topic, p.partition),
+                        ) else {
+                            return false;
+                        };
+                        let hw = leader.high_watermark();
+                        let below =
+                        |l: &'_ PartitionLog| -> Vec<(i64, i64, Option<String>, Option<String>)> {
+                            l.records()
+                                .filter(|r| r.offset >= leader.log_start_offset() && r.offset < hw)
+                                .map(|r| (r.offset, r.timestamp, r.key.clone(), r.value.clone()))
+                                .collect()
+                        };
+                        below(mine) == below(leader)
+                    })
             }),
         }
     }
@@ -534,6 +655,48 @@ impl Check {
             Check::EveryPartitionHasFullIsr(topic) => {
                 format!("every partition of {topic} has all its replicas in the ISR")
             }
+            Check::TopicMessages {
+                topic,
+                count,
+                at_least,
+            } => match (ko, at_least) {
+                (true, false) => format!("{topic} 토픽에 메시지가 {count}개 있다"),
+                (true, true) => format!("{topic} 토픽에 메시지가 {count}개 이상 있다"),
+                (false, false) => format!("topic {topic} holds {count} messages"),
+                (false, true) => format!("topic {topic} holds at least {count} messages"),
+            },
+            Check::PartitionMessages {
+                topic,
+                partition,
+                count,
+                at_least,
+            } => match (ko, at_least) {
+                (true, false) => format!("{topic}-{partition} 파티션에 메시지가 {count}개 있다"),
+                (true, true) => {
+                    format!("{topic}-{partition} 파티션에 메시지가 {count}개 이상 있다")
+                }
+                (false, false) => format!("partition {topic}-{partition} holds {count} messages"),
+                (false, true) => {
+                    format!("partition {topic}-{partition} holds at least {count} messages")
+                }
+            },
+            Check::PartitionHighWatermark {
+                topic,
+                partition,
+                offset,
+            } if ko => format!("{topic}-{partition} 파티션의 하이 워터마크가 {offset}이다"),
+            Check::PartitionHighWatermark {
+                topic,
+                partition,
+                offset,
+            } => format!("partition {topic}-{partition} has high watermark {offset}"),
+            Check::BrokerHasEveryRecord { broker, topic } if ko => format!(
+                "브로커 {broker}{} {topic} 토픽의 커밋된 레코드를 모두 갖고 있다",
+                ga(*broker)
+            ),
+            Check::BrokerHasEveryRecord { broker, topic } => {
+                format!("broker {broker} has every committed record of {topic}")
+            }
         }
     }
 }
@@ -544,6 +707,39 @@ fn unknown(line: &str) -> String {
         "unknown goal `{line}`; expected one of: {}",
         forms.join(", ")
     )
+}
+
+/// `N` or `at least N` (the words between `has` and `messages`); `None` if neither.
+fn message_count(words: &[&str]) -> Option<Result<(i64, bool), String>> {
+    let (n, at_least) = match words {
+        [n] => (n, false),
+        ["at", "least", n] => (n, true),
+        _ => return None,
+    };
+    Some(count(n, "messages").map(|c| (c as i64, at_least)))
+}
+
+/// `have` messages satisfy a goal of `want` (exactly, or at least).
+fn enough(have: i64, want: i64, at_least: bool) -> bool {
+    if at_least {
+        have >= want
+    } else {
+        have == want
+    }
+}
+
+/// The current leader's log of a partition (on its disk, even while it is down).
+fn leader_log<'a>(
+    cluster: &'a Cluster,
+    topic: &str,
+    p: &PartitionView,
+) -> Option<&'a PartitionLog> {
+    cluster.replica_log(p.leader?, topic, p.partition)
+}
+
+/// What a consumer can read from a partition: the leader's high watermark minus its log start.
+fn readable(cluster: &Cluster, topic: &str, p: &PartitionView) -> Option<i64> {
+    leader_log(cluster, topic, p).map(|l| l.high_watermark() - l.log_start_offset())
 }
 
 fn path_arg(p: &str) -> Result<String, String> {
@@ -1037,5 +1233,167 @@ mod tests {
             Check::BrokerIsController(1).describe("ko"),
             "브로커 1이 컨트롤러다"
         );
+    }
+
+    #[test]
+    fn parses_data_forms() {
+        let ok = |l: &str| Check::parse(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+        assert_eq!(
+            ok("topic test has 3 messages"),
+            Check::TopicMessages {
+                topic: "test".into(),
+                count: 3,
+                at_least: false
+            }
+        );
+        assert_eq!(
+            ok("topic test has at least 1 message"),
+            Check::TopicMessages {
+                topic: "test".into(),
+                count: 1,
+                at_least: true
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-2 has 0 messages"),
+            Check::PartitionMessages {
+                topic: "my-topic".into(),
+                partition: 2,
+                count: 0,
+                at_least: false
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-2 has at least 4 messages"),
+            Check::PartitionMessages {
+                topic: "my-topic".into(),
+                partition: 2,
+                count: 4,
+                at_least: true
+            }
+        );
+        assert_eq!(
+            ok("partition my-topic-0 has high watermark 3"),
+            Check::PartitionHighWatermark {
+                topic: "my-topic".into(),
+                partition: 0,
+                offset: 3
+            }
+        );
+        assert_eq!(
+            ok("broker 2 has every record of my-topic"),
+            Check::BrokerHasEveryRecord {
+                broker: 2,
+                topic: "my-topic".into()
+            }
+        );
+        let err = |l: &str| Check::parse(l).unwrap_err();
+        assert!(err("topic t has many messages").contains("not a number of messages"));
+        assert!(err("topic t has at most 3 messages").contains("unknown goal"));
+        assert!(err("partition t has 3 messages").contains("TOPIC-PARTITION"));
+        assert!(err("partition t-0 has high watermark -1").contains("not a number"));
+        assert!(err("broker x has every record of t").contains("not a broker id"));
+    }
+
+    fn script(c: &mut Cluster, text: &str) -> String {
+        let out = c.run_script(text, false);
+        assert!(out.exit_code < 2, "{text}\n{out:?}");
+        out.stdout
+    }
+
+    #[test]
+    fn data_goals_follow_what_is_produced_and_replicated() {
+        let mut c = cluster_with_my_topic();
+        // An empty topic: 0 messages, every replica trivially has every (no) record.
+        assert!(holds(&c, "topic my-topic has 0 messages"));
+        assert!(holds(&c, "topic my-topic has at least 0 messages"));
+        assert!(!holds(&c, "topic my-topic has 1 messages"));
+        assert!(!holds(&c, "topic other has 0 messages"));
+        assert!(holds(&c, "broker 2 has every record of my-topic"));
+        assert!(!holds(&c, "broker 2 has every record of other"));
+        // Keys pick the partition (murmur2): kang → 0, han → 1, kim → 2.
+        script(
+            &mut c,
+            "kafka-console-producer --bootstrap-server kafka1:19091 --topic my-topic --property parse.key=true --producer-property acks=all <<EOF\n\
+             kim\tlogin\nkang\tlogin\nhan\tlogin\nkim\tclick\nkim\tlogout\nEOF\nsleep 1",
+        );
+        assert!(holds(&c, "topic my-topic has 5 messages"));
+        assert!(holds(&c, "topic my-topic has at least 4 messages"));
+        assert!(!holds(&c, "topic my-topic has at least 6 messages"));
+        assert!(holds(&c, "partition my-topic-0 has 1 messages"));
+        assert!(holds(&c, "partition my-topic-1 has 1 message"));
+        assert!(holds(&c, "partition my-topic-2 has 3 messages"));
+        assert!(holds(&c, "partition my-topic-2 has high watermark 3"));
+        assert!(!holds(&c, "partition my-topic-2 has high watermark 2"));
+        assert!(!holds(&c, "partition my-topic-7 has 0 messages"));
+        for b in 1..=3 {
+            assert!(holds(
+                &c,
+                &format!("broker {b} has every record of my-topic")
+            ));
+        }
+
+        // acks=1 with the follower cut off: the leader has the record, the follower does not,
+        // and nothing counts it until it is replicated (the high watermark stays).
+        script(
+            &mut c,
+            "netem cut kafka1 kafka2\n\
+             kafka-console-producer --bootstrap-server kafka1:19091 --topic my-topic --property parse.key=true --producer-property acks=1 <<EOF\n\
+             kang\tclick\nEOF",
+        );
+        assert_eq!(c.replica_log(1, "my-topic", 0).unwrap().log_end_offset(), 2);
+        assert!(holds(&c, "partition my-topic-0 has 1 messages"));
+        assert!(holds(&c, "partition my-topic-0 has high watermark 1"));
+        // Below the high watermark the follower still has everything.
+        assert!(holds(&c, "broker 2 has every record of my-topic"));
+
+        // The leader dies before the follower caught up: broker 2 takes over, and the
+        // restarted broker 1 truncates the record nobody else had.
+        script(
+            &mut c,
+            "docker compose kill kafka1\nsleep 22\nnetem heal kafka1 kafka2",
+        );
+        assert!(holds(&c, "partition my-topic-0 has leader 2"));
+        assert!(holds(&c, "partition my-topic-0 has 1 messages"));
+        // Broker 1's disk still holds the lost record at offset 1 while it is down: the new
+        // leader's high watermark is 1, so below it the logs agree.
+        assert!(holds(&c, "broker 1 has every record of my-topic"));
+        script(
+            &mut c,
+            "kafka-console-producer --bootstrap-server kafka3:19093 --topic my-topic --property parse.key=true <<EOF\n\
+             kang\tbuy\nEOF\nsleep 1",
+        );
+        assert!(holds(&c, "partition my-topic-0 has high watermark 2"));
+        // Offset 1 differs on broker 1's disk (click) and on the leader (buy).
+        assert!(!holds(&c, "broker 1 has every record of my-topic"));
+        assert!(holds(&c, "broker 2 has every record of my-topic"));
+        script(&mut c, "docker compose start kafka1\nsleep 10");
+        assert!(holds(&c, "broker 1 has every record of my-topic"));
+        assert!(holds(&c, "topic my-topic has 6 messages"));
+        let values: Vec<String> = c
+            .replica_log(1, "my-topic", 0)
+            .unwrap()
+            .records()
+            .filter_map(|r| r.value.clone())
+            .collect();
+        assert_eq!(values, ["login", "buy"]);
+    }
+
+    #[test]
+    fn an_offline_partition_has_no_message_count() {
+        let mut c = cluster_with_my_topic();
+        script(
+            &mut c,
+            "kafka-console-producer --bootstrap-server kafka1:19091 --topic my-topic --property parse.key=true <<EOF\nkim\tx\nEOF\nsleep 1",
+        );
+        assert!(holds(&c, "topic my-topic has 1 messages"));
+        // Partition 2 (replicas 3,1) goes offline with both its brokers.
+        script(&mut c, "docker compose kill kafka3 kafka1\nsleep 25");
+        assert!(holds(&c, "partition my-topic-2 has no leader"));
+        assert!(!holds(&c, "partition my-topic-2 has 1 messages"));
+        assert!(!holds(&c, "topic my-topic has 1 messages"));
+        assert!(!holds(&c, "topic my-topic has at least 0 messages"));
+        assert!(!holds(&c, "broker 3 has every record of my-topic"));
+        assert!(holds(&c, "partition my-topic-1 has 0 messages"));
     }
 }
