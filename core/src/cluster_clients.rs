@@ -3,7 +3,10 @@
 
 use crate::broker::admin::Dialable;
 use crate::broker::log::NewRecord;
+use crate::broker::messages::KafkaMessage;
 use crate::client::consumer::{Assignment, ConsumedRecord, Consumer, OffsetReset};
+use crate::client::membership::Membership;
+use crate::client::probe::Probe;
 use crate::client::producer::{Producer, ProducerConfig, SendResult};
 use crate::cluster::Cluster;
 use crate::sim::node::{HostId, Process};
@@ -167,8 +170,81 @@ impl Cluster {
         }
     }
 
-    /// Ends a client process (its connections close).
+    /// Ends a client process (its connections close). A group member first commits and
+    /// leaves its group, as `consumer.close()` does.
     pub fn stop_client(&mut self, h: HostId) {
+        let closing = self
+            .sim
+            .call(h, |p, ctx| {
+                p.as_consumer_mut().map(|c| {
+                    c.close(ctx);
+                    c.group.is_some()
+                })
+            })
+            .flatten()
+            .unwrap_or(false);
+        if closing {
+            self.run_until_or(5_000, |c| {
+                c.sim
+                    .host(h)
+                    .process
+                    .as_ref()
+                    .and_then(|p| p.as_consumer())
+                    .is_none_or(|c| c.group.as_ref().is_none_or(|g| g.inflight.is_empty()))
+            });
+        }
         self.sim.retire(h);
+    }
+
+    /// Sends one request from a short-lived client to `target` and waits (at most
+    /// `timeout_ms`) for its answer; `None` on timeout, `Some(Err)` when refused.
+    pub fn request(
+        &mut self,
+        target: HostId,
+        msg: KafkaMessage,
+        inside: Option<&str>,
+        timeout_ms: u64,
+    ) -> Option<Result<KafkaMessage, String>> {
+        let probe = Probe::new(target, msg);
+        let h = self.spawn_client("adminclient", Process::Probe(Box::new(probe)), inside);
+        let answered = |c: &mut Cluster| {
+            c.sim
+                .host(h)
+                .process
+                .as_ref()
+                .and_then(|p| p.as_probe())
+                .is_some_and(|p| p.response.is_some())
+        };
+        self.run_until_or(timeout_ms, answered);
+        let r = self
+            .sim
+            .host(h)
+            .process
+            .as_ref()
+            .and_then(|p| p.as_probe())
+            .and_then(|p| p.response.clone());
+        self.sim.retire(h);
+        r
+    }
+
+    /// A consumer started for a group (`--group`).
+    pub fn start_group_consumer(
+        &mut self,
+        prefix: &str,
+        servers: &[String],
+        topic: &str,
+        reset: OffsetReset,
+        membership: Membership,
+        inside: Option<&str>,
+    ) -> Result<HostId, UnresolvableBootstrap> {
+        let bootstrap = self.bootstrap(servers)?;
+        let c = Consumer::new(
+            bootstrap,
+            self.dial_book(),
+            Assignment::Topic(topic.to_string()),
+            reset,
+        )
+        .with_group(membership);
+        Ok(self.spawn_client(prefix, Process::Consumer(Box::new(c)), inside))
     }
 }

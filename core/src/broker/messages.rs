@@ -192,6 +192,29 @@ pub enum KafkaMessage {
         corr: u32,
         partitions: Vec<(String, i32, Result<i64, String>)>,
     },
+    /// Which broker coordinates group `key` (the leader of its `__consumer_offsets`
+    /// partition); the answer is that broker's endpoint on `listener`.
+    FindCoordinator {
+        corr: u32,
+        key: String,
+        listener: String,
+    },
+    FindCoordinatorResponse {
+        corr: u32,
+        /// (id, host, port) or the error name.
+        result: Result<(BrokerId, String, u16), String>,
+    },
+    /// A group request for the coordinator (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+    /// OffsetCommit, OffsetFetch, DescribeGroups, ListGroups).
+    Group {
+        corr: u32,
+        group_id: String,
+        request: GroupRequest,
+    },
+    GroupResponse {
+        corr: u32,
+        response: GroupResponse,
+    },
     MetadataRequest {
         corr: u32,
         /// The listener the client connected through (decides the advertised endpoints).
@@ -218,6 +241,66 @@ pub enum KafkaMessage {
     },
 }
 
+/// The group APIs' requests (the coordinator side is `broker::coordinator`).
+#[derive(Clone, Debug)]
+pub enum GroupRequest {
+    Join(crate::kafka::group::JoinRequest),
+    Sync {
+        member_id: String,
+        generation: i32,
+        protocol: Option<String>,
+        assignments: Vec<(String, Vec<(String, i32)>)>,
+    },
+    Heartbeat {
+        member_id: String,
+        generation: i32,
+    },
+    Leave {
+        member_id: String,
+    },
+    OffsetCommit {
+        member_id: String,
+        generation: i32,
+        offsets: Vec<((String, i32), i64)>,
+    },
+    /// `None` = every committed partition.
+    OffsetFetch {
+        partitions: Option<Vec<(String, i32)>>,
+    },
+    Describe,
+    /// Every group this broker coordinates (the group id of the request is ignored).
+    List,
+}
+
+#[derive(Clone, Debug)]
+pub enum GroupResponse {
+    /// NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE … for any request.
+    Error(String),
+    Join(crate::kafka::group::JoinResponse),
+    Sync(crate::kafka::group::SyncResponse),
+    Heartbeat(String),
+    Leave(String),
+    OffsetCommit(Vec<((String, i32), String)>),
+    OffsetFetch(Vec<((String, i32), i64)>),
+    Describe(crate::kafka::group::GroupDescription),
+    List(Vec<(String, String, crate::kafka::group::GroupState)>),
+}
+
+impl GroupRequest {
+    pub fn name(&self) -> &'static str {
+        match self {
+            GroupRequest::Join(_) => "JoinGroup",
+            GroupRequest::Sync { .. } => "SyncGroup",
+            GroupRequest::Heartbeat { .. } => "Heartbeat",
+            GroupRequest::Leave { .. } => "LeaveGroup",
+            GroupRequest::OffsetCommit { .. } => "OffsetCommit",
+            GroupRequest::OffsetFetch { .. } => "OffsetFetch",
+            GroupRequest::Describe => "DescribeGroups",
+            GroupRequest::List => "ListGroups",
+        }
+    }
+}
+
 impl KafkaMessage {
     /// Client requests open a TCP connection: a stopped broker refuses them.
     pub fn opens_connection(&self) -> bool {
@@ -225,7 +308,9 @@ impl KafkaMessage {
             KafkaMessage::MetadataRequest { .. }
             | KafkaMessage::CreateTopicsRequest { .. }
             | KafkaMessage::Produce { .. }
-            | KafkaMessage::ListOffsets { .. } => true,
+            | KafkaMessage::ListOffsets { .. }
+            | KafkaMessage::FindCoordinator { .. }
+            | KafkaMessage::Group { .. } => true,
             KafkaMessage::Fetch { replica_id, .. } => *replica_id < 0,
             _ => false,
         }
@@ -247,7 +332,11 @@ impl KafkaMessage {
             KafkaMessage::MetadataRequest { .. }
             | KafkaMessage::MetadataResponse { .. }
             | KafkaMessage::CreateTopicsRequest { .. }
-            | KafkaMessage::CreateTopicsResponse { .. } => "kafka",
+            | KafkaMessage::CreateTopicsResponse { .. }
+            | KafkaMessage::FindCoordinator { .. }
+            | KafkaMessage::FindCoordinatorResponse { .. }
+            | KafkaMessage::Group { .. }
+            | KafkaMessage::GroupResponse { .. } => "kafka",
             _ => "controller",
         }
     }
@@ -293,6 +382,12 @@ impl KafkaMessage {
             KafkaMessage::ProduceResponse { .. } => "Produce response".into(),
             KafkaMessage::ListOffsets { .. } => "ListOffsets".into(),
             KafkaMessage::ListOffsetsResponse { .. } => "ListOffsets response".into(),
+            KafkaMessage::FindCoordinator { key, .. } => format!("FindCoordinator {key}"),
+            KafkaMessage::FindCoordinatorResponse { .. } => "FindCoordinator response".into(),
+            KafkaMessage::Group {
+                group_id, request, ..
+            } => format!("{} {group_id}", request.name()),
+            KafkaMessage::GroupResponse { .. } => "Group response".into(),
             KafkaMessage::MetadataRequest { .. } => "Metadata".into(),
             KafkaMessage::MetadataResponse { .. } => "Metadata response".into(),
             KafkaMessage::CreateTopicsRequest { topics, .. } => format!(

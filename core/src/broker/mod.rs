@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod controller;
+pub mod coordinator;
 mod data_path;
 pub mod log;
 pub mod messages;
@@ -73,6 +74,10 @@ pub enum BrokerTimer {
     /// An acks=all produce's `timeout_ms` passed.
     ProduceTimeout {
         id: u64,
+    },
+    /// A consumer group's next deadline (join, sync, session).
+    Group {
+        group_id: String,
     },
     /// A CreateTopics waiting for leaders timed out.
     CreateTimeout {
@@ -197,6 +202,8 @@ pub struct Broker {
     hw_moved: bool,
     /// Topics this broker is auto-creating (their ZooKeeper write is in flight).
     auto_creating: BTreeSet<String>,
+    /// The consumer groups this broker coordinates.
+    pub coordinator: coordinator::Coordinator,
 }
 
 impl Broker {
@@ -225,6 +232,7 @@ impl Broker {
             next_delayed: 0,
             hw_moved: false,
             auto_creating: BTreeSet::new(),
+            coordinator: coordinator::Coordinator::default(),
         }
     }
 
@@ -639,6 +647,9 @@ impl Broker {
                 }
             }
             Pending::AutoCreate { name } => {
+                if name == coordinator::OFFSETS_TOPIC {
+                    self.offsets_topic_created();
+                }
                 self.auto_creating.remove(&name);
             }
             Pending::TopicConfig { topic } => {
@@ -707,6 +718,9 @@ impl Broker {
                 self.create(ctx, &path, Some(json), false, why);
             }
             Pending::AutoCreate { name } => {
+                if name == coordinator::OFFSETS_TOPIC {
+                    self.offsets_topic_created();
+                }
                 self.auto_creating.remove(&name);
             }
             Pending::TopicConfig { topic } => {
@@ -1208,6 +1222,7 @@ impl Broker {
                 self.complete_produces(ctx);
                 self.complete_fetches(ctx);
                 self.run_fetchers(ctx);
+                self.sync_group_ownership();
             }
             KafkaMessage::Fetch {
                 corr,
@@ -1227,7 +1242,20 @@ impl Broker {
             KafkaMessage::ListOffsets { corr, partitions } => {
                 self.on_list_offsets(from, corr, partitions, ctx)
             }
-            KafkaMessage::ProduceResponse { .. } | KafkaMessage::ListOffsetsResponse { .. } => {}
+            KafkaMessage::FindCoordinator {
+                corr,
+                key,
+                listener,
+            } => self.on_find_coordinator(from, corr, &key, &listener, ctx),
+            KafkaMessage::Group {
+                corr,
+                group_id,
+                request,
+            } => self.on_group_request(from, corr, group_id, request, ctx),
+            KafkaMessage::ProduceResponse { .. }
+            | KafkaMessage::ListOffsetsResponse { .. }
+            | KafkaMessage::FindCoordinatorResponse { .. }
+            | KafkaMessage::GroupResponse { .. } => {}
             KafkaMessage::AlterIsr {
                 broker_id,
                 topic,
@@ -1561,6 +1589,7 @@ impl Broker {
             }
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
+            BrokerTimer::Group { group_id } => self.on_group_timer(&group_id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;
                 self.replicas.shrink_check(self.id(), ctx.now, lag);

@@ -224,6 +224,21 @@ pub fn parse_cluster_id(json: &str) -> Option<String> {
 
 /// A random UUID as Kafka prints it (`Uuid.toString`: URL-safe base64 of 16 bytes, no
 /// padding: 22 characters). Kafka avoids ids starting with '-'; so do we.
+/// A random (version 4) UUID as `java.util.UUID.toString` writes it (member ids).
+pub fn uuid_string(mut random_u64: impl FnMut() -> u64) -> String {
+    let (hi, lo) = (random_u64(), random_u64());
+    let hi = (hi & !0xf000) | 0x4000;
+    let lo = (lo & !(0xc000_0000_0000_0000)) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
 pub fn uuid_base64(mut random_u64: impl FnMut() -> u64) -> String {
     loop {
         let (hi, lo) = (random_u64(), random_u64());

@@ -6,8 +6,10 @@ use crate::cli::kafka_topics::log_time;
 use crate::cli::python_repr::{dumps_pair, repr_pair};
 use crate::cli::CommandOutput;
 use crate::client::consumer::{Assignment, OffsetReset};
+use crate::client::membership::Membership;
 use crate::client::producer::ProducerConfig;
 use crate::cluster::Cluster;
+use crate::kafka::assignor::Strategy;
 
 /// How long a foreground program may run in a script before it is interrupted.
 const FOREGROUND_LIMIT_MS: u64 = 600_000;
@@ -229,11 +231,27 @@ pub fn console_consumer(
     let Some(topic) = o.topic.clone() else {
         return CommandOutput::err(1, "Exactly one of whitelist/topic is required.\n");
     };
-    if o.group.is_some() {
+    if o.group.is_some() && o.partition.is_some() {
         return CommandOutput::err(
-            2,
-            "kafka-console-consumer: --group: consumer groups are not simulated yet in this version of the playground\n",
+            1,
+            "Options group and partition cannot be specified together.\n",
         );
+    }
+    let mut strategies = Vec::new();
+    for (k, v) in &o.client_properties {
+        if k == "partition.assignment.strategy" {
+            for name in v.split(',') {
+                match Strategy::parse(name) {
+                    Ok(st) => strategies.push(st),
+                    Err(e) => {
+                        return CommandOutput::err(
+                            1,
+                            format!("org.apache.kafka.common.KafkaException: {e}\n"),
+                        )
+                    }
+                }
+            }
+        }
     }
     let mut reset = if o.from_beginning {
         OffsetReset::Earliest
@@ -309,13 +327,27 @@ pub fn console_consumer(
     if !background && !bounded {
         return runs_until_interrupted("kafka-console-consumer");
     }
-    let Ok(h) = c.start_consumer(
-        "console-consumer",
-        &servers(bootstrap),
-        assignment,
-        reset,
-        inside,
-    ) else {
+    let started = match &o.group {
+        Some(g) => {
+            let m = Membership::new(g, &format!("consumer-{g}-1"), strategies);
+            c.start_group_consumer(
+                "console-consumer",
+                &servers(bootstrap),
+                &topic,
+                reset,
+                m,
+                inside,
+            )
+        }
+        None => c.start_consumer(
+            "console-consumer",
+            &servers(bootstrap),
+            assignment,
+            reset,
+            inside,
+        ),
+    };
+    let Ok(h) = started else {
         return no_bootstrap("consumer");
     };
     let program = ConsumerProgram::new(kind, c.now_ms());

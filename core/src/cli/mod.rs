@@ -4,6 +4,7 @@
 //! time as the command needs; [`run_script`] runs a whole script with here-documents.
 
 pub mod clients_cli;
+pub mod consumer_groups;
 pub mod consumer_programs;
 pub mod docker;
 pub mod jobs;
@@ -75,6 +76,9 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   kafka-console-consumer --bootstrap-server B --topic T [--from-beginning] [--partition P [--offset O]]
       [--max-messages N] [--timeout-ms MS] [--property print.key=true print.partition=true
       print.offset=true print.timestamp=true]   (runs until Ctrl-C: use & and kill %N, or a limit)
+      [--group G [--consumer-property partition.assignment.strategy=range|roundrobin|...]]
+  kafka-consumer-groups --bootstrap-server B --list
+  kafka-consumer-groups --bootstrap-server B --describe --group G [--members [--verbose] | --state]
   python producer.py            the seed's producer: key, value pairs from a here-document
   python consumer.py &          the seed's consumer (topic test, from the earliest offset)
   jobs | kill %N                background programs (a script's end interrupts them, as Ctrl-C)
@@ -165,6 +169,9 @@ impl Cluster {
             }
             "python" | "python3" => {
                 clients_cli::python(self, &args[1..], stdin, line.trim(), background)
+            }
+            "kafka-consumer-groups" | "kafka-consumer-groups.sh" => {
+                consumer_groups::run(self, &args[1..], None)
             }
             "jobs" => self.cmd_jobs(),
             "kill" => self.cmd_kill(&args[1..]),

@@ -4,6 +4,8 @@
 //! (127.0.0.1:909N outside the containers, kafkaN:1909N inside).
 
 pub mod consumer;
+pub mod membership;
+pub mod probe;
 pub mod producer;
 
 use crate::broker::admin::Dialable;
@@ -29,6 +31,10 @@ pub enum KafkaClientTimer {
     Poll,
     /// Metadata refresh backoff ended.
     Metadata,
+    /// Group member: send a heartbeat (`heartbeat.interval.ms`).
+    Heartbeat,
+    /// Group member: commit positions (`auto.commit.interval.ms`).
+    AutoCommit,
 }
 
 /// What a client knows of one partition.
@@ -83,6 +89,30 @@ impl ClientMetadata {
             .iter()
             .find(|d| &d.address == addr)
             .map(|d| d.host)
+    }
+
+    /// The host behind an advertised `host:port`.
+    pub fn dial(&self, address: &str) -> Option<HostId> {
+        self.book
+            .iter()
+            .find(|d| d.address == address)
+            .map(|d| d.host)
+    }
+
+    /// Some broker to ask (a known one, else a bootstrap server), with its listener.
+    pub fn any_broker(&self, attempt: u32) -> Option<(HostId, String)> {
+        let known: Vec<&Dialable> = self
+            .brokers
+            .values()
+            .filter_map(|a| self.book.iter().find(|d| &d.address == a))
+            .collect();
+        let pool: Vec<&Dialable> = if known.is_empty() {
+            self.bootstrap.iter().collect()
+        } else {
+            known
+        };
+        let d = pool.get(attempt as usize % pool.len().max(1))?;
+        Some((d.host, d.listener.clone()))
     }
 
     pub fn broker_of_host(&self, host: HostId) -> Option<BrokerId> {

@@ -564,7 +564,8 @@ impl Node for Producer {
                 self.meta.timer_armed = false;
                 self.pump(ctx);
             }
-            KafkaClientTimer::Poll => {}
+            KafkaClientTimer::Poll | KafkaClientTimer::Heartbeat | KafkaClientTimer::AutoCommit => {
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use crate::broker::admin::{AdminClient, AdminTimer};
 use crate::broker::messages::KafkaMessage;
 use crate::broker::{Broker, BrokerTimer};
 use crate::client::consumer::Consumer;
+use crate::client::probe::Probe;
 use crate::client::producer::Producer;
 use crate::client::KafkaClientTimer;
 use crate::sim::event::EventKind;
@@ -141,6 +142,7 @@ pub enum Process {
     Admin(Box<AdminClient>),
     Producer(Box<Producer>),
     Consumer(Box<Consumer>),
+    Probe(Box<Probe>),
 }
 
 impl Process {
@@ -152,6 +154,7 @@ impl Process {
             Process::Admin(a) => a.as_mut(),
             Process::Producer(p) => p.as_mut(),
             Process::Consumer(c) => c.as_mut(),
+            Process::Probe(p) => p.as_mut(),
         }
     }
 
@@ -213,6 +216,13 @@ impl Process {
     pub fn as_producer_mut(&mut self) -> Option<&mut Producer> {
         match self {
             Process::Producer(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn as_probe(&self) -> Option<&Probe> {
+        match self {
+            Process::Probe(p) => Some(p),
             _ => None,
         }
     }
