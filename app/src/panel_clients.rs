@@ -366,7 +366,8 @@ impl PanelClients {
             return;
         };
         a.sent += 1;
-        let value = format!("auto-{}", a.sent);
+        // JSON, so consumer.py can read it too.
+        let value = dumps_pair("auto", &a.sent.to_string());
         let host = a.host;
         let topic = a.topic.clone();
         let interval = (1000 / u64::from(a.rate)).max(1);

@@ -87,7 +87,9 @@ pub struct ConsumersPanelProps {
 #[function_component(ConsumersPanel)]
 pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
     let l = props.lang;
-    let (program, topic, beginning) = (use_node_ref(), use_node_ref(), use_node_ref());
+    // Controlled fields (the page redraws every frame).
+    let topic = use_state(|| SEED_TOPIC.to_string());
+    let beginning = use_state(|| true);
     let python = use_state(|| true);
     let on_program = {
         let python = python.clone();
@@ -97,15 +99,12 @@ pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
     };
     let on_start = {
         let cb = props.on_action.clone();
-        let (t, b, python) = (topic.clone(), beginning.clone(), *python);
+        let (t, from_beginning, python) = (topic.clone(), *beginning, *python);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let topic = t
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value().trim().to_string())
+            let topic = Some(t.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| SEED_TOPIC.to_string());
-            let from_beginning = b.cast::<HtmlInputElement>().is_some_and(|i| i.checked());
             cb.emit(PanelAction::StartConsumer {
                 program: if python {
                     Program::Python
@@ -124,17 +123,19 @@ pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
                 <div class="fields">
                     <label>
                         <span class="visually-hidden">{ text(l, Label::ConsumersPanel) }</span>
-                        <select id="consumer-program" ref={program} onchange={on_program}>
+                        <select id="consumer-program" onchange={on_program}>
                             <option value="python" selected={*python}>{ text(l, Label::ConsumerPy) }</option>
                             <option value="console" selected={!*python}>{ text(l, Label::ConsoleConsumer) }</option>
                         </select>
                     </label>
                     if !*python {
                         <label>{ text(l, Label::TopicField) }
-                            <input id="consumer-topic" ref={topic} list="consumer-topics" value={SEED_TOPIC} size="8" autocomplete="off" />
+                            <input id="consumer-topic" list="consumer-topics" value={(*topic).clone()} size="8" autocomplete="off"
+                                oninput={ { let t = topic.clone(); Callback::from(move |e: InputEvent| t.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } />
                         </label>
                         <label class="check">
-                            <input id="consumer-beginning" ref={beginning} type="checkbox" checked=true />
+                            <input id="consumer-beginning" type="checkbox" checked={*beginning}
+                                onchange={ { let b = beginning.clone(); Callback::from(move |e: Event| b.set(e.target_unchecked_into::<HtmlInputElement>().checked())) } } />
                             { text(l, Label::FromBeginning) }
                         </label>
                     }

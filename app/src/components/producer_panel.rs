@@ -60,13 +60,17 @@ fn outcome(l: Lang, s: &Sent) -> Html {
 pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     let l = props.lang;
     let (py_key, py_value) = (use_node_ref(), use_node_ref());
-    let (c_topic, c_key, c_value, c_acks) = (
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-    );
-    let (a_topic, a_rate) = (use_node_ref(), use_node_ref());
+    let (c_key, c_value, c_acks) = (use_node_ref(), use_node_ref(), use_node_ref());
+    // Fields with a default value are controlled (the page redraws every frame).
+    let c_topic = use_state(|| SEED_TOPIC.to_string());
+    let a_topic = use_state(|| SEED_TOPIC.to_string());
+    let a_rate = use_state(|| "5".to_string());
+    let bind = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
 
     let on_python = {
         let (cb, k, v) = (props.on_action.clone(), py_key.clone(), py_value.clone());
@@ -89,7 +93,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let topic = value_of(&t).trim().to_string();
+            let topic = t.trim().to_string();
             let topic = if topic.is_empty() {
                 SEED_TOPIC.to_string()
             } else {
@@ -113,15 +117,15 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     };
     let auto_on = props.auto.as_ref().is_some_and(|a| a.rate > 0);
     let auto_action = {
-        let (t, r) = (a_topic.clone(), a_rate.clone());
-        move |on: bool| {
-            let topic = value_of(&t).trim().to_string();
+        let t = a_topic.clone();
+        move |on: bool, rate: &str| {
+            let topic = t.trim().to_string();
             let topic = if topic.is_empty() {
                 SEED_TOPIC.to_string()
             } else {
                 topic
             };
-            let rate = value_of(&r).parse::<u32>().unwrap_or(5).clamp(1, MAX_RATE);
+            let rate = rate.trim().parse::<u32>().unwrap_or(5).clamp(1, MAX_RATE);
             PanelAction::Auto {
                 topic,
                 rate: if on { rate } else { 0 },
@@ -129,18 +133,17 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
         }
     };
     let on_auto_toggle = {
-        let (cb, act) = (props.on_action.clone(), auto_action.clone());
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            cb.emit(act(on));
-        })
+        let (cb, act, r) = (props.on_action.clone(), auto_action.clone(), a_rate.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(act(!auto_on, &r)))
     };
     let on_auto_rate = {
-        let (cb, act) = (props.on_action.clone(), auto_action);
-        Callback::from(move |_: Event| {
-            if auto_on {
-                cb.emit(act(true));
+        let (cb, act, r) = (props.on_action.clone(), auto_action, a_rate.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            if auto_on && v.trim().parse::<u32>().is_ok_and(|n| n > 0) {
+                cb.emit(act(true, &v));
             }
+            r.set(v);
         })
     };
     let topic_list = html! {
@@ -167,7 +170,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 <h3>{ text(l, Label::ConsoleProducer) }</h3>
                 <div class="fields">
                     <label>{ text(l, Label::TopicField) }
-                        <input id="cp-topic" ref={c_topic} list="producer-topics" value={SEED_TOPIC} size="8" autocomplete="off" /></label>
+                        <input id="cp-topic" list="producer-topics" value={(*c_topic).clone()} oninput={bind(&c_topic)} size="8" autocomplete="off" /></label>
                     <label>{ text(l, Label::KeyOptional) }
                         <input id="cp-key" ref={c_key} size="6" autocomplete="off" /></label>
                     <label class="grow">{ text(l, Label::ValueField) }
@@ -185,16 +188,17 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
             <div class="client-form auto-producer">
                 <h3>{ text(l, Label::AutoProducer) }</h3>
                 <div class="fields">
-                    <label class="switch">
-                        <input id="auto-on" type="checkbox" checked={auto_on} onchange={on_auto_toggle} />
-                        { text(l, if auto_on { Label::Running } else { Label::Stopped }) }
-                    </label>
                     <label>{ text(l, Label::TopicField) }
-                        <input id="auto-topic" ref={a_topic} list="producer-topics" value={SEED_TOPIC} size="8"
+                        <input id="auto-topic" list="producer-topics" value={(*a_topic).clone()} oninput={bind(&a_topic)} size="8"
                             disabled={auto_on} autocomplete="off" /></label>
                     <label>{ text(l, Label::PerSecond) }
-                        <input id="auto-rate" ref={a_rate} type="number" min="1" max={MAX_RATE.to_string()} value="5"
-                            onchange={on_auto_rate} /></label>
+                        <input id="auto-rate" type="number" min="1" max={MAX_RATE.to_string()} value={(*a_rate).clone()}
+                            oninput={on_auto_rate} /></label>
+                    <button id="auto-on" type="button" class={classes!("toggle", auto_on.then_some("on"))}
+                        aria-pressed={auto_on.to_string()} onclick={on_auto_toggle}>
+                        <span aria-hidden="true">{ if auto_on { "■ " } else { "▶ " } }</span>
+                        { text(l, if auto_on { Label::Stop } else { Label::Start }) }
+                    </button>
                 </div>
                 if let Some(a) = &props.auto {
                     <p class="auto-status" id="auto-status">
