@@ -81,7 +81,8 @@ test('producer.py form → consumer panels → messages view, all as text; scree
   await page.click('#kd-topics button[data-topic="test"]');
   await page.waitForSelector('#kd-partitions');
   const heads = await page.$$eval('#kd-partitions thead th', (h) => h.map((x) => x.textContent.trim()));
-  assert.deepEqual(heads.slice(6), ['Log start', 'End offset', 'HW']);
+  assert.deepEqual(heads.slice(6), ['Start', 'End', 'HW']);
+  assert.deepEqual(await page.$$eval('#kd-partitions thead th abbr', (a) => a.slice(-3).map((x) => x.title)), ['Log start', 'End offset', 'High watermark']);
   const row = await page.$$eval(`#kd-partitions tr[data-partition="${partition}"] td`, (c) => c.map((x) => x.textContent.trim()));
   assert.deepEqual(row.slice(6, 9), ['0', '1', '1']);
   await page.click(`#kd-partitions button[data-partition="${partition}"]`);

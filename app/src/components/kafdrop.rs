@@ -481,11 +481,14 @@ pub fn topic_partitions(props: &TopicPartitionsProps) -> Html {
                                         <thead><tr>
                                             { for PARTITION_COLUMNS.iter().enumerate().map(|(i, c)| html! {
                                                 <th scope="col" class={classes!((i >= 6).then_some("num"))}>
-                                                    if c.label == Label::HighWatermarkCol {
-                                                        { short_header(l, Label::HighWatermarkShort, Label::HighWatermarkCol) }
-                                                    } else {
-                                                        { text(l, c.label) }
-                                                    }
+                                                    { match c.label {
+                                                        Label::HighWatermarkCol => short_header(l, Label::HighWatermarkShort, c.label),
+                                                        Label::LogStartCol => short_header(l, Label::LogStartShort, c.label),
+                                                        Label::EndOffsetCol => short_header(l, Label::EndOffsetShort, c.label),
+                                                        Label::PreferredCol => short_header(l, Label::PreferredShort, c.label),
+                                                        Label::UnderReplicatedCol => short_header(l, Label::UnderReplicatedShort, c.label),
+                                                        _ => html! { { text(l, c.label) } },
+                                                    } }
                                                 </th>
                                             }) }
                                         </tr></thead>
