@@ -600,7 +600,7 @@ mod tests {
     #[test]
     fn a_frame_stops_when_its_real_time_budget_is_spent() {
         let mut d = Driver::new(5);
-        d.fast_forward(60_000);
+        d.fast_forward(600_000);
         let before = d.cluster().simulator().processed();
         let mut calls = 0;
         let reached = d.frame_within(33.0, &mut || {
