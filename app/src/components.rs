@@ -3,12 +3,14 @@
 pub mod app;
 pub mod cluster_view;
 pub mod compose_editor;
+pub mod consumer_panel;
 pub mod controls;
 pub mod event_log;
 pub mod host_controls;
 pub mod isr_chart;
 pub mod kafdrop;
 pub mod legend;
+pub mod producer_panel;
 pub mod terminal;
 pub mod tutorial;
 pub mod zk_browser;

@@ -2,6 +2,7 @@
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
 use crate::isr_history::{IsrHistory, Sample};
+use crate::panel_clients::{PanelAction, PanelClients};
 use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
 use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
@@ -53,6 +54,8 @@ pub struct Driver {
     fast_forward: Option<FastForward>,
     /// ISR size over time, sampled per virtual second as events run.
     isr_history: IsrHistory,
+    /// The producers and consumers the panels started.
+    clients: PanelClients,
 }
 
 /// A compose file that cannot become a cluster: the line and what is wrong there.
@@ -93,6 +96,7 @@ impl Driver {
             compose: None,
             fast_forward: None,
             isr_history: IsrHistory::default(),
+            clients: PanelClients::default(),
         }
     }
 
@@ -136,6 +140,27 @@ impl Driver {
         self.booted = false;
         self.fast_forward = None;
         self.isr_history.clear();
+        self.clients = PanelClients::default();
+    }
+
+    /// The panels' producers and consumers and what they show.
+    pub fn clients(&self) -> &PanelClients {
+        &self.clients
+    }
+
+    /// Runs a panel action (a send, the automatic producer, a consumer started or stopped),
+    /// journaled so share links replay it. Returns false when it could not be done.
+    pub fn panel(&mut self, action: &PanelAction) -> bool {
+        self.journal
+            .push((self.cluster.now_ms(), action.journal_line()));
+        let done = self.clients.apply(&mut self.cluster, action);
+        self.clients.poll(&mut self.cluster);
+        done
+    }
+
+    /// Takes the panels' processes' results and records (every frame).
+    pub fn poll_clients(&mut self) {
+        self.clients.poll(&mut self.cluster);
     }
 
     pub fn journal(&self) -> &[(u64, String)] {
@@ -173,14 +198,22 @@ impl Driver {
         }
         for (at, script) in journal {
             if *at > self.cluster.now_ms() {
-                self.cluster.run_until(*at);
+                self.advance(*at, usize::MAX, &mut || true);
             }
-            self.journal.push((self.cluster.now_ms(), script.clone()));
-            let _: ScriptOutput = run_script(&mut self.cluster, script, false);
+            match PanelAction::from_journal(script) {
+                Some(action) => {
+                    self.panel(&action);
+                }
+                None => {
+                    self.journal.push((self.cluster.now_ms(), script.clone()));
+                    let _: ScriptOutput = run_script(&mut self.cluster, script, false);
+                }
+            }
         }
         if now_ms > self.cluster.now_ms() {
-            self.cluster.run_until(now_ms);
+            self.advance(now_ms, usize::MAX, &mut || true);
         }
+        self.poll_clients();
         self.sync_target();
     }
 
@@ -213,12 +246,15 @@ impl Driver {
             if reached && limit == ff.to_ms {
                 self.fast_forward = None;
             }
+            self.poll_clients();
             return reached;
         }
         if self.running {
             self.target_ms += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
         }
-        self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget)
+        let reached = self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget);
+        self.poll_clients();
+        reached
     }
 
     /// Starts a fast-forward of `ms` of virtual time from the time shown, or lengthens the one
@@ -259,10 +295,18 @@ impl Driver {
     pub fn single_step(&mut self) {
         self.running = false;
         self.cancel_fast_forward();
-        if let Some(t) = self.cluster.simulator().next_time() {
-            self.sample_before(t);
+        let next = self.cluster.simulator().next_time();
+        match self.clients.next_auto_send() {
+            // The automatic producer's send is due before the next event: that is the step.
+            Some(d) if next.is_none_or(|t| d < t) => self.auto_send_at(d),
+            _ => {
+                if let Some(t) = next {
+                    self.sample_before(t);
+                }
+                self.cluster.step();
+            }
         }
-        self.cluster.step();
+        self.poll_clients();
         self.target_ms = self.cluster.now_ms() as f64;
     }
 
@@ -282,7 +326,16 @@ impl Driver {
             if i % DEADLINE_CHECK_EVERY == DEADLINE_CHECK_EVERY - 1 && !in_budget() {
                 return false;
             }
-            match self.cluster.simulator().next_time() {
+            let next = self.cluster.simulator().next_time();
+            match self.clients.next_auto_send() {
+                // A send of the automatic producer goes before the first event after its time.
+                Some(d) if d <= limit && next.is_none_or(|t| d < t) => {
+                    self.auto_send_at(d);
+                    continue;
+                }
+                _ => {}
+            }
+            match next {
                 Some(t) if t <= limit => {
                     self.sample_before(t);
                     self.cluster.step();
@@ -297,6 +350,16 @@ impl Driver {
             }
         }
         false
+    }
+
+    /// Moves the clock to `due` (no event lies before it) and sends the automatic producer's
+    /// next record.
+    fn auto_send_at(&mut self, due: u64) {
+        if due > self.cluster.now_ms() {
+            self.sample_before(due);
+            self.cluster.run_until(due);
+        }
+        self.clients.auto_send(&mut self.cluster);
     }
 
     /// Commands run in virtual time (a `sleep 20` moves the clock): keep the target in step.
@@ -356,6 +419,92 @@ mod tests {
         assert_eq!(other.cluster().now_ms(), now);
         assert_eq!(other.cluster().event_log_hash(), hash);
         assert_eq!(other.journal(), &journal[..]);
+    }
+
+    #[test]
+    fn panel_clients_produce_consume_and_replay_the_same_run() {
+        use crate::panel_clients::{PanelAction, Program};
+        let mut d = Driver::new(7);
+        d.restart_booted(7);
+        d.run_command(
+            "kafka-topics --create --topic test --bootstrap-server kafka1:19091 --partitions 3 --replication-factor 2",
+        );
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        assert!(d.panel(&PanelAction::StartConsumer {
+            program: Program::Python,
+            topic: String::new(),
+            from_beginning: true,
+        }));
+        assert!(d.panel(&PanelAction::StartConsumer {
+            program: Program::Console,
+            topic: "test".into(),
+            from_beginning: false,
+        }));
+        for _ in 0..30 {
+            d.frame(100.0);
+        }
+        assert!(d.panel(&PanelAction::PythonSend {
+            key: "k".into(),
+            value: "<img src=x onerror=alert(1)>".into(),
+        }));
+        assert!(d.panel(&PanelAction::ConsoleSend {
+            topic: "test".into(),
+            key: Some("a".into()),
+            value: "hello".into(),
+            acks: -1,
+        }));
+        assert!(d.panel(&PanelAction::Auto {
+            topic: "test".into(),
+            rate: 10,
+        }));
+        for _ in 0..30 {
+            d.frame(100.0);
+        }
+        assert!(d.panel(&PanelAction::Auto {
+            topic: "test".into(),
+            rate: 0,
+        }));
+        for _ in 0..30 {
+            d.frame(100.0);
+        }
+        let sent: Vec<_> = d.clients().sent().cloned().collect();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].shown, "{'k': '<img src=x onerror=alert(1)>'}");
+        assert!(matches!(sent[0].outcome, Some(Ok((_, 0)))), "{sent:?}");
+        assert!(matches!(sent[1].outcome, Some(Ok(_))), "{sent:?}");
+        let auto = d.clients().auto().unwrap().clone();
+        assert!(auto.sent >= 29 && auto.sent <= 31, "{auto:?}");
+        assert_eq!(auto.acked, auto.sent);
+        let consumers = d.clients().consumers().to_vec();
+        assert_eq!(consumers.len(), 2);
+        assert_eq!(consumers[0].received, 2 + auto.sent);
+        assert_eq!(consumers[1].received, 2 + auto.sent);
+        assert_eq!(
+            consumers[0].positions.values().sum::<i64>(),
+            2 + auto.sent as i64
+        );
+        let id = consumers[1].id;
+        assert!(d.panel(&PanelAction::StopConsumer { id }));
+        assert_eq!(d.clients().consumers().len(), 1);
+        d.frame(100.0);
+
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(7, true, &journal, now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.journal(), &journal[..]);
+        assert_eq!(other.clients().auto(), d.clients().auto());
+        assert_eq!(other.clients().consumers().len(), 1);
+        assert_eq!(
+            other.clients().consumers()[0].received,
+            d.clients().consumers()[0].received
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod driver;
 pub mod i18n;
 pub mod isr_history;
 pub mod message_kind;
+pub mod panel_clients;
 pub mod share;
 pub mod shortcuts;
 pub mod tutorial_state;

@@ -3,18 +3,21 @@
 use crate::chapters;
 use crate::components::cluster_view::ClusterView;
 use crate::components::compose_editor::ComposeEditor;
+use crate::components::consumer_panel::{consumer_cards, ConsumersPanel};
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
 use crate::components::host_controls::HostControls;
 use crate::components::isr_chart::IsrChart;
-use crate::components::kafdrop::{broker_rows, Kafdrop};
+use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
 use crate::components::legend::Legend;
+use crate::components::producer_panel::ProducerPanel;
 use crate::components::terminal::Terminal;
 use crate::components::tutorial::Tutorial;
 use crate::components::zk_browser::ZkBrowser;
 use crate::driver::Driver;
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
+use crate::panel_clients::PanelAction;
 use crate::share::{self, ShareState};
 use crate::shortcuts::{next_speed, shortcut_for, Shortcut, HELP};
 use crate::tutorial_state::{CellRuns, Progress};
@@ -69,6 +72,8 @@ pub fn app() -> Html {
     // Bottom-right tab: 0 event log, 1 ZooKeeper tree, 2 docker-compose.yml, 3 Kafka browser.
     let tab = use_state(|| 0u8);
     let zk_server = use_state(|| "zookeeper1".to_string());
+    // The partition whose messages the Kafka browser shows, if any.
+    let kd_messages = use_state(|| None::<MessagesAt>);
     let notebook = use_memo((*chapter, *lang), |&(c, l)| match c {
         Some(c) => chapters::load(c, l),
         None => Err(String::new()),
@@ -203,6 +208,17 @@ pub fn app() -> Html {
             redraw.force_update();
             out
         })
+    };
+    let on_panel = {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        Callback::from(move |action: PanelAction| {
+            driver.borrow_mut().panel(&action);
+            redraw.force_update();
+        })
+    };
+    let on_messages = {
+        let kd_messages = kd_messages.clone();
+        Callback::from(move |at: Option<MessagesAt>| kd_messages.set(at))
     };
     let on_kind = {
         let shown = shown.clone();
@@ -467,6 +483,12 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
+    let topic_names: Vec<String> = snapshot
+        .topics
+        .iter()
+        .filter(|t| !t.name.starts_with("__"))
+        .map(|t| t.name.clone())
+        .collect();
     let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
         .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
         .collect();
@@ -527,6 +549,12 @@ pub fn app() -> Html {
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
                     <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action} />
                 </section>
+                <section class="panel clients" aria-label={ text(l, Label::ClientsPanel) }>
+                    <ProducerPanel lang={l} sent={d.clients().sent().cloned().collect::<Vec<_>>()}
+                        auto={d.clients().auto().cloned()} topics={topic_names.clone()} on_action={on_panel.clone()} />
+                    <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics)}
+                        topics={topic_names} on_action={on_panel} />
+                </section>
                 <div class="bottom">
                     <section class="panel term">
                         <Terminal lang={l} {on_run} />
@@ -547,7 +575,9 @@ pub fn app() -> Html {
                         {
                             match *tab {
                                 3 => html! {
-                                    <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}>
+                                    <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}
+                                        messages={kd_messages.as_ref().map(|at| message_page(d.cluster(), &snapshot.topics, at))}
+                                        {on_messages}>
                                         <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
                                     </Kafdrop>
                                 },

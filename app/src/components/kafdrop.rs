@@ -6,9 +6,86 @@
 //! one more `Column` each once the core reports them.
 
 use crate::i18n::{text, Label, Lang};
+use kafka_playground_core::broker::log::Record;
 use kafka_playground_core::config::ClusterConfig;
 use kafka_playground_core::snapshot::{HostStatus, PartitionView, Snapshot, TopicView};
+use kafka_playground_core::zookeeper::civil_from_days;
+use kafka_playground_core::Cluster;
 use yew::prelude::*;
+
+/// Messages shown per page of a partition.
+pub const PAGE: usize = 50;
+
+/// The partition whose messages are open, and from which offset (None: the latest page,
+/// following new records as they come).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessagesAt {
+    pub topic: String,
+    pub partition: i32,
+    pub from: Option<i64>,
+}
+
+/// One page of a partition's messages, read from its leader's log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessagePage {
+    pub at: MessagesAt,
+    /// None when the partition has no leader (nothing can be read).
+    pub leader: Option<i32>,
+    pub log_start: i64,
+    pub log_end: i64,
+    pub high_watermark: i64,
+    /// Oldest first.
+    pub records: Vec<Record>,
+}
+
+/// The page of messages `at` asks for, from the current leader's replica.
+pub fn message_page(cluster: &Cluster, topics: &[TopicView], at: &MessagesAt) -> MessagePage {
+    let leader = topics
+        .iter()
+        .find(|t| t.name == at.topic)
+        .and_then(|t| t.partitions.iter().find(|p| p.partition == at.partition))
+        .and_then(|p| p.leader);
+    let log = leader.and_then(|b| cluster.replica_log(b, &at.topic, at.partition));
+    let mut page = MessagePage {
+        at: at.clone(),
+        leader: log.and(leader),
+        log_start: 0,
+        log_end: 0,
+        high_watermark: 0,
+        records: Vec::new(),
+    };
+    if let Some(log) = log {
+        page.log_start = log.log_start_offset();
+        page.log_end = log.log_end_offset();
+        page.high_watermark = log.high_watermark();
+        page.records = match at.from {
+            Some(from) => log
+                .records()
+                .filter(|r| r.offset >= from)
+                .take(PAGE)
+                .cloned()
+                .collect(),
+            None => {
+                let skip = log.len().saturating_sub(PAGE);
+                log.records().skip(skip).cloned().collect()
+            }
+        };
+    }
+    page
+}
+
+/// A record's timestamp (ms since 1970) as `YYYY-MM-DD HH:MM:SS.mmm` UTC.
+pub fn format_timestamp(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, sec, milli) = (
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1000 % 60,
+        rest % 1000,
+    );
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02}:{sec:02}.{milli:03}")
+}
 
 /// One broker as the brokers table shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,11 +171,19 @@ pub struct PartitionRow {
     pub preferred_leader: bool,
     /// Fewer replicas in sync than assigned.
     pub under_replicated: bool,
+    /// The leader replica's log start offset, log end offset and high watermark.
+    pub log_start: Option<i64>,
+    pub log_end: Option<i64>,
+    pub high_watermark: Option<i64>,
 }
 
 impl PartitionRow {
     pub fn of(p: &PartitionView) -> PartitionRow {
+        let leader_log = p.offsets.iter().find(|o| Some(o.broker) == p.leader);
         PartitionRow {
+            log_start: leader_log.map(|o| o.log_start_offset),
+            log_end: leader_log.map(|o| o.log_end_offset),
+            high_watermark: leader_log.map(|o| o.high_watermark),
             partition: p.partition,
             leader: p.leader,
             replicas: p.replicas.clone(),
@@ -145,7 +230,14 @@ struct Column {
     cell: fn(&PartitionRow, Lang) -> Html,
 }
 
-const PARTITION_COLUMNS: [Column; 6] = [
+fn offset_cell(o: Option<i64>) -> Html {
+    match o {
+        Some(o) => html! { { o.to_string() } },
+        None => html! { <span aria-label="-">{ "–" }</span> },
+    }
+}
+
+const PARTITION_COLUMNS: [Column; 9] = [
     Column {
         label: Label::PartitionCol,
         cell: |r, _| html! { { r.partition.to_string() } },
@@ -169,6 +261,18 @@ const PARTITION_COLUMNS: [Column; 6] = [
     Column {
         label: Label::UnderReplicatedCol,
         cell: |r, l| yes_no(l, r.under_replicated, true),
+    },
+    Column {
+        label: Label::LogStartCol,
+        cell: |r, _| offset_cell(r.log_start),
+    },
+    Column {
+        label: Label::EndOffsetCol,
+        cell: |r, _| offset_cell(r.log_end),
+    },
+    Column {
+        label: Label::HighWatermarkCol,
+        cell: |r, _| offset_cell(r.high_watermark),
     },
 ];
 
@@ -329,6 +433,8 @@ pub struct TopicPartitionsProps {
     /// `None` once the topic is gone.
     pub topic: Option<TopicView>,
     pub on_back: Callback<()>,
+    /// A partition's messages asked for.
+    pub on_partition: Callback<i32>,
 }
 
 #[function_component(TopicPartitions)]
@@ -373,15 +479,35 @@ pub fn topic_partitions(props: &TopicPartitionsProps) -> Html {
                                     <table id="kd-partitions" class="kd-table">
                                         <caption>{ format!("{}: {}", t.name, text(l, Label::PartitionsCol)) }</caption>
                                         <thead><tr>
-                                            { for PARTITION_COLUMNS.iter().map(|c| html! {
-                                                <th scope="col">{ text(l, c.label) }</th>
+                                            { for PARTITION_COLUMNS.iter().enumerate().map(|(i, c)| html! {
+                                                <th scope="col" class={classes!((i >= 6).then_some("num"))}>
+                                                    { match c.label {
+                                                        Label::HighWatermarkCol => short_header(l, Label::HighWatermarkShort, c.label),
+                                                        Label::LogStartCol => short_header(l, Label::LogStartShort, c.label),
+                                                        Label::EndOffsetCol => short_header(l, Label::EndOffsetShort, c.label),
+                                                        Label::PreferredCol => short_header(l, Label::PreferredShort, c.label),
+                                                        Label::UnderReplicatedCol => short_header(l, Label::UnderReplicatedShort, c.label),
+                                                        _ => html! { { text(l, c.label) } },
+                                                    } }
+                                                </th>
                                             }) }
                                         </tr></thead>
                                         <tbody>
                                             { for rows.iter().map(|r| html! {
                                                 <tr key={r.partition} data-partition={r.partition.to_string()}
                                                     class={classes!(r.under_replicated.then_some("under"), r.leader.is_none().then_some("offline"))}>
-                                                    { for PARTITION_COLUMNS.iter().map(|c| html! { <td>{ (c.cell)(r, l) }</td> }) }
+                                                    { for PARTITION_COLUMNS.iter().enumerate().map(|(i, c)| {
+                                                        if i == 0 {
+                                                            let (cb, p) = (props.on_partition.clone(), r.partition);
+                                                            html! { <td><button class="kd-link" data-partition={p.to_string()}
+                                                                onclick={Callback::from(move |_| cb.emit(p))}
+                                                                aria-label={format!("{} {p}", text(l, Label::ShowMessages))}
+                                                                title={ text(l, Label::ShowMessages) }>
+                                                                { p.to_string() }</button></td> }
+                                                        } else {
+                                                            html! { <td class={classes!((i >= 6).then_some("num"))}>{ (c.cell)(r, l) }</td> }
+                                                        }
+                                                    }) }
                                                 </tr>
                                             }) }
                                         </tbody>
@@ -397,10 +523,142 @@ pub fn topic_partitions(props: &TopicPartitionsProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct PartitionMessagesProps {
+    pub lang: Lang,
+    pub page: MessagePage,
+    /// Another page (`Some`) or back to the partitions (`None`).
+    pub on_go: Callback<Option<MessagesAt>>,
+    pub on_all_topics: Callback<()>,
+}
+
+/// A key or value cell: text, `null` when absent (never HTML).
+fn text_cell(v: &Option<String>) -> Html {
+    match v {
+        Some(v) => html! { <span class="kd-text">{ v.clone() }</span> },
+        None => html! { <span class="kd-null">{ "null" }</span> },
+    }
+}
+
+#[function_component(PartitionMessages)]
+pub fn partition_messages(props: &PartitionMessagesProps) -> Html {
+    let l = props.lang;
+    let page = &props.page;
+    let at = &page.at;
+    let back = use_node_ref();
+    {
+        let back = back.clone();
+        use_effect_with((at.topic.clone(), at.partition), move |_| {
+            if let Some(b) = back.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        });
+    }
+    let go = |from: Option<i64>| {
+        let (cb, mut at) = (props.on_go.clone(), at.clone());
+        at.from = from;
+        Callback::from(move |_: MouseEvent| cb.emit(Some(at.clone())))
+    };
+    let first = page.records.first().map(|r| r.offset);
+    let last = page.records.last().map(|r| r.offset);
+    let at_start = first.is_none_or(|f| f <= page.log_start);
+    let at_end = at.from.is_none() || last.is_none_or(|o| o + 1 >= page.log_end);
+    let older = first.map(|f| (f - PAGE as i64).max(page.log_start));
+    let newer = last.map(|o| o + 1);
+    html! {
+        <div class="kd-messages">
+            <nav class="kd-crumbs" aria-label={ text(l, Label::KafkaBrowser) }>
+                <button class="kd-link" onclick={props.on_all_topics.reform(|_: MouseEvent| ())}>
+                    <span aria-hidden="true">{ "← " }</span>{ text(l, Label::AllTopics) }
+                </button>
+                <span aria-hidden="true">{ " / " }</span>
+                <button id="kd-messages-back" class="kd-link" ref={back}
+                    onclick={props.on_go.reform(|_: MouseEvent| None)}>
+                    { at.topic.clone() }
+                </button>
+                <span aria-hidden="true">{ " / " }</span>
+                <span class="kd-topic-name">{ format!("{} {}", text(l, Label::PartitionCol), at.partition) }</span>
+            </nav>
+            {
+                match page.leader {
+                    None => html! { <p class="empty">{ text(l, Label::NoLeaderMessages) }</p> },
+                    Some(leader) => html! {
+                        <>
+                            <p class="kd-summary" id="kd-messages-summary">
+                                { format!("{} {leader} · {} {} · {} {} · {} {}",
+                                    text(l, Label::LeaderLog),
+                                    text(l, Label::LogStartCol), page.log_start,
+                                    text(l, Label::EndOffsetCol), page.log_end,
+                                    text(l, Label::HighWatermarkCol), page.high_watermark) }
+                                if let (Some(f), Some(t)) = (first, last) {
+                                    { format!(" · {} {f}–{t}", text(l, Label::ShowingOffsets)) }
+                                }
+                            </p>
+                            <div class="kd-pager" role="group" aria-label={ text(l, Label::Messages) }>
+                                <button id="kd-oldest" disabled={at_start} onclick={go(Some(page.log_start))}>{ text(l, Label::Oldest) }</button>
+                                <button id="kd-older" disabled={at_start} onclick={go(older)}>{ text(l, Label::Older) }</button>
+                                <button id="kd-newer" disabled={at_end} onclick={go(newer)}>{ text(l, Label::Newer) }</button>
+                                <button id="kd-latest" disabled={at.from.is_none()} onclick={go(None)}>{ text(l, Label::Latest) }</button>
+                            </div>
+                            if page.records.is_empty() {
+                                <p class="empty kd-empty">{ text(l, Label::NoMessages) }</p>
+                            } else {
+                                <div class="kd-scroll">
+                                    <table id="kd-messages" class="kd-table">
+                                        <caption>{ format!("{}-{}: {}", at.topic, at.partition, text(l, Label::Messages)) }</caption>
+                                        <thead><tr>
+                                            <th scope="col" class="num">{ text(l, Label::OffsetCol) }</th>
+                                            <th scope="col">{ text(l, Label::TimestampCol) }</th>
+                                            <th scope="col">{ text(l, Label::KeyCol) }</th>
+                                            <th scope="col">{ text(l, Label::ValueCol) }</th>
+                                            <th scope="col" class="num">{ text(l, Label::EpochCol) }</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            { for page.records.iter().map(|r| {
+                                                let uncommitted = r.offset >= page.high_watermark;
+                                                html! {
+                                                    <tr key={r.offset} data-offset={r.offset.to_string()}
+                                                        class={classes!(uncommitted.then_some("uncommitted"))}
+                                                        title={ uncommitted.then(|| text(l, Label::Uncommitted)) }>
+                                                        <th scope="row" class="num">
+                                                            if uncommitted { <span aria-label={ text(l, Label::Uncommitted) }>{ "⏳ " }</span> }
+                                                            { r.offset.to_string() }
+                                                        </th>
+                                                        <td class="kd-time">{ format_timestamp(r.timestamp) }</td>
+                                                        <td>{ text_cell(&r.key) }</td>
+                                                        <td class="kd-value">{ text_cell(&r.value) }
+                                                            if !r.headers.is_empty() {
+                                                                <ul class="kd-headers">
+                                                                    { for r.headers.iter().map(|(k, v)| html! { <li><code>{ format!("{k}: {v}") }</code></li> }) }
+                                                                </ul>
+                                                            }
+                                                        </td>
+                                                        <td class="num">{ r.leader_epoch.to_string() }</td>
+                                                    </tr>
+                                                }
+                                            }) }
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                        </>
+                    },
+                }
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct KafdropProps {
     pub lang: Lang,
     pub brokers: Vec<BrokerRow>,
     pub topics: Vec<TopicView>,
+    /// The messages page open, if any (read by the page from the leader's log).
+    #[prop_or_default]
+    pub messages: Option<MessagePage>,
+    /// Opens a partition's messages (`Some`) or closes them (`None`).
+    #[prop_or_default]
+    pub on_messages: Callback<Option<MessagesAt>>,
     /// Shown under the tables (the ISR chart).
     #[prop_or_default]
     pub children: Html,
@@ -415,18 +673,37 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
         Callback::from(move |name: String| open.set(Some(name)))
     };
     let on_back = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(None))
+        let (open, on_messages) = (open.clone(), props.on_messages.clone());
+        Callback::from(move |_| {
+            on_messages.emit(None);
+            open.set(None)
+        })
+    };
+    let on_partition = {
+        let (open, on_messages) = (open.clone(), props.on_messages.clone());
+        Callback::from(move |partition: i32| {
+            if let Some(topic) = (*open).clone() {
+                on_messages.emit(Some(MessagesAt {
+                    topic,
+                    partition,
+                    from: None,
+                }));
+            }
+        })
     };
     html! {
         <div class="kafdrop">
             {
-                match &*open {
-                    Some(name) => html! {
-                        <TopicPartitions lang={l} name={name.clone()}
-                            topic={props.topics.iter().find(|t| t.name == *name).cloned()} {on_back} />
+                match (&*open, &props.messages) {
+                    (Some(_), Some(page)) => html! {
+                        <PartitionMessages lang={l} page={page.clone()} on_go={props.on_messages.clone()}
+                            on_all_topics={on_back} />
                     },
-                    None => html! {
+                    (Some(name), None) => html! {
+                        <TopicPartitions lang={l} name={name.clone()}
+                            topic={props.topics.iter().find(|t| t.name == *name).cloned()} {on_back} {on_partition} />
+                    },
+                    (None, _) => html! {
                         <>
                             if props.brokers.is_empty() {
                                 <p class="empty">{ text(l, Label::NoBrokerData) }</p>
@@ -466,6 +743,42 @@ mod tests {
         assert!(!r.preferred_leader && r.under_replicated);
         let r = PartitionRow::of(&p(2, None, &[2], &[]));
         assert!(!r.preferred_leader && r.under_replicated);
+    }
+
+    #[test]
+    fn partition_rows_take_offsets_from_the_leader_replica() {
+        use kafka_playground_core::snapshot::ReplicaOffsets;
+        let mut v = p(0, Some(3), &[2, 3], &[2, 3]);
+        v.offsets = vec![
+            ReplicaOffsets {
+                broker: 2,
+                log_start_offset: 0,
+                log_end_offset: 4,
+                high_watermark: 4,
+            },
+            ReplicaOffsets {
+                broker: 3,
+                log_start_offset: 1,
+                log_end_offset: 7,
+                high_watermark: 5,
+            },
+        ];
+        let r = PartitionRow::of(&v);
+        assert_eq!(
+            (r.log_start, r.log_end, r.high_watermark),
+            (Some(1), Some(7), Some(5))
+        );
+        let r = PartitionRow::of(&p(0, None, &[2], &[]));
+        assert_eq!(r.high_watermark, None);
+    }
+
+    #[test]
+    fn timestamps_read_as_utc_dates() {
+        assert_eq!(format_timestamp(0), "1970-01-01 00:00:00.000");
+        assert_eq!(
+            format_timestamp(1_700_000_000_123),
+            "2023-11-14 22:13:20.123"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ fn kind_label(kind: MessageKind) -> Label {
         MessageKind::Election => Label::Election,
         MessageKind::Zab => Label::Zab,
         MessageKind::Heartbeat => Label::Heartbeats,
+        MessageKind::Records => Label::RecordsTraffic,
         MessageKind::Client => Label::ClientTraffic,
     }
 }

@@ -1,0 +1,476 @@
+//! The producer and consumer processes the page's panels start on the cluster.
+//!
+//! They live in the cluster like any client the terminal starts; this keeps their host ids,
+//! takes their results every frame and remembers what the panels show. Every panel action is
+//! journaled (as a `# panel {json}` line, a comment to the script language) so share links and
+//! replay start the same processes at the same virtual times.
+
+use kafka_playground_core::cli::python_repr::{dumps_pair, repr_pair};
+use kafka_playground_core::client::consumer::{Assignment, ConsumedRecord, OffsetReset};
+use kafka_playground_core::client::producer::ProducerConfig;
+use kafka_playground_core::sim::node::HostId;
+use kafka_playground_core::Cluster;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Journal lines holding a panel action start with this (a comment for `run_script`).
+pub const JOURNAL_PREFIX: &str = "# panel ";
+
+/// The seed scripts' `bootstrap_servers` (the page talks to the brokers from "outside").
+pub const SEED_BOOTSTRAP: [&str; 3] = ["127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"];
+
+/// The seed's producer.py and consumer.py use this topic.
+pub const SEED_TOPIC: &str = "test";
+
+/// Sends and records each panel keeps for display.
+const KEEP_SENT: usize = 30;
+const KEEP_RECORDS: usize = 100;
+
+/// Fastest automatic producer (messages per virtual second).
+pub const MAX_RATE: u32 = 100;
+
+/// Which program a consumer panel stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Program {
+    /// The seed's consumer.py (kafka-python, topic `test`, earliest).
+    Python,
+    /// `kafka-console-consumer` without a group.
+    Console,
+}
+
+/// A panel action, as journaled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PanelAction {
+    /// producer.py: `{key: value}` as JSON, no message key, to `test`.
+    PythonSend {
+        key: String,
+        value: String,
+    },
+    /// A console producer line with the given acks (-1 = all).
+    ConsoleSend {
+        topic: String,
+        key: Option<String>,
+        value: String,
+        acks: i16,
+    },
+    /// The automatic producer: `rate` messages per second to `topic`; 0 stops it.
+    Auto {
+        topic: String,
+        rate: u32,
+    },
+    StartConsumer {
+        program: Program,
+        topic: String,
+        from_beginning: bool,
+    },
+    StopConsumer {
+        id: u32,
+    },
+}
+
+impl PanelAction {
+    pub fn journal_line(&self) -> String {
+        format!(
+            "{JOURNAL_PREFIX}{}",
+            serde_json::to_string(self).unwrap_or_default()
+        )
+    }
+
+    /// The action a journal line holds, if it is a panel line.
+    pub fn from_journal(line: &str) -> Option<PanelAction> {
+        serde_json::from_str(line.strip_prefix(JOURNAL_PREFIX)?).ok()
+    }
+}
+
+/// Which producer a send went through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Python,
+    Console { acks: i16 },
+}
+
+/// One send and, once answered, where it landed or why it failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub source: Source,
+    pub topic: String,
+    pub key: Option<String>,
+    /// What the program prints: producer.py's `repr({key: value})`, the console's raw line.
+    pub shown: String,
+    /// None while waiting for the answer; Ok((partition, offset)) or the error's name.
+    pub outcome: Option<Result<(i32, i64), String>>,
+}
+
+/// The automatic producer's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AutoProducer {
+    pub topic: String,
+    pub rate: u32,
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+    /// Last error name, if any send failed.
+    pub last_error: Option<String>,
+    host: HostId,
+    /// Virtual time of the next send.
+    next_due: u64,
+}
+
+/// A consumer panel: its process, what it received and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanelConsumer {
+    pub id: u32,
+    pub name: String,
+    pub program: Program,
+    pub topic: String,
+    pub from_beginning: bool,
+    /// The most recent records, oldest first.
+    pub records: VecDeque<ConsumedRecord>,
+    pub received: u64,
+    /// Position per partition (next offset to fetch), as the consumer last knew it.
+    pub positions: BTreeMap<i32, i64>,
+    pub stopped: bool,
+    host: HostId,
+}
+
+/// Every client the panels started, with what they show.
+#[derive(Clone, Debug, Default)]
+pub struct PanelClients {
+    python: Option<HostId>,
+    console: BTreeMap<i16, HostId>,
+    auto: Option<AutoProducer>,
+    /// Sends waiting for an answer: (host, record id) → sequence number in `sent`.
+    pending: BTreeMap<(HostId, u64), u64>,
+    sent: VecDeque<(u64, Sent)>,
+    next_seq: u64,
+    consumers: Vec<PanelConsumer>,
+    next_consumer: u32,
+}
+
+fn seed_servers() -> Vec<String> {
+    SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect()
+}
+
+fn producer_config(acks: i16) -> ProducerConfig {
+    ProducerConfig {
+        acks,
+        ..ProducerConfig::console()
+    }
+}
+
+impl PanelClients {
+    /// Applies an action to the cluster (the caller journals it). Returns false when it could
+    /// not be done (no resolvable bootstrap server, unknown consumer).
+    pub fn apply(&mut self, c: &mut Cluster, action: &PanelAction) -> bool {
+        match action {
+            PanelAction::PythonSend { key, value } => {
+                let h = match self.python {
+                    Some(h) => h,
+                    None => match c.start_producer(
+                        "python-producer",
+                        &seed_servers(),
+                        ProducerConfig::kafka_python(),
+                        None,
+                    ) {
+                        Ok(h) => *self.python.insert(h),
+                        Err(_) => return false,
+                    },
+                };
+                let json = dumps_pair(key, value);
+                let id = c.produce(h, SEED_TOPIC, None, None, Some(json));
+                self.track(
+                    h,
+                    id,
+                    Sent {
+                        source: Source::Python,
+                        topic: SEED_TOPIC.into(),
+                        key: None,
+                        shown: repr_pair(key, value),
+                        outcome: None,
+                    },
+                );
+                true
+            }
+            PanelAction::ConsoleSend {
+                topic,
+                key,
+                value,
+                acks,
+            } => {
+                let h = match self.console.get(acks) {
+                    Some(h) => *h,
+                    None => match c.start_producer(
+                        "console-producer",
+                        &seed_servers(),
+                        producer_config(*acks),
+                        None,
+                    ) {
+                        Ok(h) => {
+                            self.console.insert(*acks, h);
+                            h
+                        }
+                        Err(_) => return false,
+                    },
+                };
+                let id = c.produce(h, topic, None, key.clone(), Some(value.clone()));
+                self.track(
+                    h,
+                    id,
+                    Sent {
+                        source: Source::Console { acks: *acks },
+                        topic: topic.clone(),
+                        key: key.clone(),
+                        shown: value.clone(),
+                        outcome: None,
+                    },
+                );
+                true
+            }
+            PanelAction::Auto { topic, rate } => {
+                let rate = (*rate).min(MAX_RATE);
+                if rate == 0 {
+                    if let Some(a) = self.auto.as_mut() {
+                        a.rate = 0;
+                    }
+                    return true;
+                }
+                let now = c.now_ms();
+                match self.auto.as_mut() {
+                    // Same topic: keep the producer (and its counts), change the pace.
+                    Some(a) if a.topic == *topic => {
+                        if a.rate == 0 {
+                            a.next_due = now;
+                        }
+                        a.rate = rate;
+                    }
+                    _ => {
+                        if let Some(old) = self.auto.take() {
+                            c.stop_client(old.host);
+                        }
+                        let config = ProducerConfig {
+                            linger_ms: 5,
+                            ..ProducerConfig::java()
+                        };
+                        let Ok(host) =
+                            c.start_producer("auto-producer", &seed_servers(), config, None)
+                        else {
+                            return false;
+                        };
+                        self.auto = Some(AutoProducer {
+                            topic: topic.clone(),
+                            rate,
+                            sent: 0,
+                            acked: 0,
+                            failed: 0,
+                            last_error: None,
+                            host,
+                            next_due: now,
+                        });
+                    }
+                }
+                true
+            }
+            PanelAction::StartConsumer {
+                program,
+                topic,
+                from_beginning,
+            } => {
+                let (prefix, topic, reset) = match program {
+                    Program::Python => (
+                        "python-consumer",
+                        SEED_TOPIC.to_string(),
+                        OffsetReset::Earliest,
+                    ),
+                    Program::Console => (
+                        "console-consumer",
+                        topic.clone(),
+                        if *from_beginning {
+                            OffsetReset::Earliest
+                        } else {
+                            OffsetReset::Latest
+                        },
+                    ),
+                };
+                let Ok(host) = c.start_consumer(
+                    prefix,
+                    &seed_servers(),
+                    Assignment::Topic(topic.clone()),
+                    reset,
+                    None,
+                ) else {
+                    return false;
+                };
+                self.next_consumer += 1;
+                self.consumers.push(PanelConsumer {
+                    id: self.next_consumer,
+                    name: c.simulator().host(host).name.clone(),
+                    program: *program,
+                    topic,
+                    from_beginning: reset == OffsetReset::Earliest,
+                    records: VecDeque::new(),
+                    received: 0,
+                    positions: BTreeMap::new(),
+                    stopped: false,
+                    host,
+                });
+                true
+            }
+            PanelAction::StopConsumer { id } => {
+                let Some(i) = self.consumers.iter().position(|k| k.id == *id) else {
+                    return false;
+                };
+                self.poll_consumer(c, i);
+                let k = &mut self.consumers[i];
+                if !k.stopped {
+                    c.stop_client(k.host);
+                    k.stopped = true;
+                }
+                // A stopped panel goes away; its records were the program's output.
+                self.consumers.remove(i);
+                true
+            }
+        }
+    }
+
+    fn track(&mut self, h: HostId, id: Option<u64>, mut sent: Sent) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        match id {
+            Some(id) => {
+                self.pending.insert((h, id), seq);
+            }
+            None => sent.outcome = Some(Err("producer not running".into())),
+        }
+        self.sent.push_back((seq, sent));
+        while self.sent.len() > KEEP_SENT {
+            self.sent.pop_front();
+        }
+    }
+
+    /// Virtual time of the automatic producer's next send, if it is on.
+    pub fn next_auto_send(&self) -> Option<u64> {
+        self.auto
+            .as_ref()
+            .filter(|a| a.rate > 0)
+            .map(|a| a.next_due)
+    }
+
+    /// Sends the automatic producer's next record now (the driver calls this when it is due)
+    /// and schedules the one after. A send overdue (the clock jumped in a command) goes now,
+    /// and the missed ones are skipped.
+    pub fn auto_send(&mut self, c: &mut Cluster) {
+        let now = c.now_ms();
+        let Some(a) = self.auto.as_mut().filter(|a| a.rate > 0) else {
+            return;
+        };
+        a.sent += 1;
+        // JSON, so consumer.py can read it too.
+        let value = dumps_pair("auto", &a.sent.to_string());
+        let host = a.host;
+        let topic = a.topic.clone();
+        let interval = (1000 / u64::from(a.rate)).max(1);
+        a.next_due = if a.next_due + interval > now {
+            a.next_due + interval
+        } else {
+            now + interval
+        };
+        c.produce(host, &topic, None, None, Some(value));
+    }
+
+    /// Takes every result and record the panels' processes produced since the last call.
+    /// Only reads and drains the processes' output queues: the run is unchanged.
+    pub fn poll(&mut self, c: &mut Cluster) {
+        let mut hosts: Vec<HostId> = self.python.into_iter().collect();
+        hosts.extend(self.console.values().copied());
+        for h in hosts {
+            for (id, result) in c.take_producer_results(h) {
+                let Some(seq) = self.pending.remove(&(h, id)) else {
+                    continue;
+                };
+                if let Some((_, s)) = self.sent.iter_mut().find(|(q, _)| *q == seq) {
+                    s.outcome = Some(match result {
+                        Ok(m) => Ok((m.partition, m.offset)),
+                        Err((_, _, e)) => Err(e),
+                    });
+                }
+            }
+        }
+        if let Some(a) = self.auto.as_mut() {
+            for (_, result) in c.take_producer_results(a.host) {
+                match result {
+                    Ok(_) => a.acked += 1,
+                    Err((_, _, e)) => {
+                        a.failed += 1;
+                        a.last_error = Some(e);
+                    }
+                }
+            }
+        }
+        for i in 0..self.consumers.len() {
+            self.poll_consumer(c, i);
+        }
+    }
+
+    fn poll_consumer(&mut self, c: &mut Cluster, i: usize) {
+        let k = &mut self.consumers[i];
+        if k.stopped {
+            return;
+        }
+        let got = c.take_consumed(k.host);
+        k.received += got.len() as u64;
+        k.records.extend(got);
+        while k.records.len() > KEEP_RECORDS {
+            k.records.pop_front();
+        }
+        if let Some(consumer) = c
+            .simulator()
+            .host(k.host)
+            .process
+            .as_ref()
+            .and_then(|p| p.as_consumer())
+        {
+            k.positions = consumer
+                .positions
+                .iter()
+                .filter(|((t, _), _)| *t == k.topic)
+                .map(|((_, p), o)| (*p, *o))
+                .collect();
+        }
+    }
+
+    /// The most recent sends, oldest first.
+    pub fn sent(&self) -> impl Iterator<Item = &Sent> {
+        self.sent.iter().map(|(_, s)| s)
+    }
+
+    pub fn auto(&self) -> Option<&AutoProducer> {
+        self.auto.as_ref()
+    }
+
+    pub fn consumers(&self) -> &[PanelConsumer] {
+        &self.consumers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_through_the_journal_and_are_comments_to_scripts() {
+        let a = PanelAction::ConsoleSend {
+            topic: "t".into(),
+            key: None,
+            value: "<img src=x onerror=alert(1)>\n".into(),
+            acks: -1,
+        };
+        let line = a.journal_line();
+        assert!(line.starts_with("# panel {"));
+        assert!(!line.contains('\n'));
+        assert_eq!(PanelAction::from_journal(&line), Some(a));
+        assert_eq!(PanelAction::from_journal("kafka-topics --list"), None);
+        assert_eq!(PanelAction::from_journal("# panel {\"do\":\"nope\"}"), None);
+    }
+}
