@@ -127,3 +127,17 @@ fn group_commands_reject_bad_input_cleanly() {
         "{out:?}"
     );
 }
+
+#[test]
+fn the_client_tools_answer_help_with_their_options() {
+    let mut c = Cluster::seed_cluster(1);
+    for (tool, option) in [
+        ("kafka-console-producer", "--producer-property"),
+        ("kafka-console-consumer", "--max-messages"),
+        ("kafka-consumer-groups", "--members"),
+    ] {
+        let out = c.run_command(&format!("{tool} --help"), None);
+        assert_eq!(out.exit_code, 0, "{tool}");
+        assert!(out.stdout.contains(option), "{tool}: {}", out.stdout);
+    }
+}

@@ -36,6 +36,34 @@ fn key_value(s: &str, flag: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("Invalid {flag} '{s}': expected key=value"))
 }
 
+/// `--help` of the console producer (the options the playground models).
+pub const PRODUCER_HELP: &str = "Reads lines from standard input and sends each one as a record.
+Option                                   Description
+------                                   -----------
+--bootstrap-server <host:port,...>       REQUIRED: the servers to bootstrap from
+--topic <topic>                          REQUIRED: the topic to produce to
+--property parse.key=true                each line is KEY<separator>VALUE
+--property key.separator=<sep>           the separator (default: TAB)
+--producer-property <k=v>                e.g. acks=all|1|0, linger.ms, retries, batch.size
+--request-required-acks <acks>           same as --producer-property acks=...
+";
+
+/// `--help` of the console consumer.
+pub const CONSUMER_HELP: &str = "Reads records and prints them to standard output.
+Option                                   Description
+------                                   -----------
+--bootstrap-server <host:port,...>       REQUIRED: the servers to bootstrap from
+--topic <topic>                          the topic to consume
+--from-beginning                         start at the earliest offset when nothing is committed
+--group <group>                          join this consumer group (commits offsets)
+--partition <p> [--offset <o>]           read one partition from an offset (or earliest|latest)
+--max-messages <n>                       stop after n records
+--timeout-ms <ms>                        stop when no record came for this long
+--property print.key|print.partition|print.offset|print.timestamp=true, key.separator=<sep>
+--consumer-property <k=v>                e.g. auto.offset.reset, partition.assignment.strategy
+Without --max-messages or --timeout-ms it runs until Ctrl-C: use `&` and `kill %N` in scripts.
+";
+
 fn parse(args: &[&str], consumer: bool) -> Result<Opts, String> {
     let mut o = Opts::default();
     let mut i = 0;
@@ -138,6 +166,9 @@ pub fn console_producer(
     stdin: Option<&str>,
     inside: Option<&str>,
 ) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(PRODUCER_HELP);
+    }
     let o = match parse(args, false) {
         Ok(o) => o,
         Err(e) => return CommandOutput::err(2, format!("{e}\n")),
@@ -221,6 +252,9 @@ pub fn console_consumer(
     background: bool,
     inside: Option<&str>,
 ) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(CONSUMER_HELP);
+    }
     let o = match parse(args, true) {
         Ok(o) => o,
         Err(e) => return CommandOutput::err(2, format!("{e}\n")),

@@ -70,7 +70,21 @@ fn timeout(call: &str) -> CommandOutput {
     )
 }
 
+/// `--help`: the options the playground models.
+pub const HELP: &str = "Lists and describes consumer groups.
+Option                                   Description
+------                                   -----------
+--bootstrap-server <host:port,...>       REQUIRED: the servers to bootstrap from
+--list                                   list the consumer groups
+--describe --group <group>               committed offsets, log-end offsets and lag per partition
+  --members [--verbose]                  the members (and their assignment)
+  --state                                coordinator, assignment strategy, state, #members
+";
+
 pub fn run(c: &mut Cluster, args: &[&str], inside: Option<&str>) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(HELP);
+    }
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => return CommandOutput::err(2, format!("{e}\n")),
