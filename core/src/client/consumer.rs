@@ -140,21 +140,7 @@ impl Consumer {
 
     fn refresh_metadata(&mut self, ctx: &mut Ctx) {
         let topics = vec![self.assignment.topic().to_string()];
-        let mut corr = self.corr;
-        if let Some(c) = self.meta.maybe_refresh(
-            || {
-                corr = corr.wrapping_add(1);
-                corr
-            },
-            topics,
-            ctx,
-        ) {
-            self.corr = c;
-            ctx.set_timer(
-                REQUEST_TIMEOUT_MS,
-                Timer::KafkaClient(KafkaClientTimer::RequestTimeout { corr: c }),
-            );
-        }
+        self.meta.maybe_refresh(&mut self.corr, topics, ctx);
     }
 
     /// One turn of the poll loop: metadata, resets, fetches.

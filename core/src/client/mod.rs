@@ -243,16 +243,11 @@ impl ClientMetadata {
         self.last_request_at.map_or(0, |t| t + RETRY_BACKOFF_MS)
     }
 
-    /// Sends a refresh if one is wanted and allowed, else arms the backoff timer. Returns the
-    /// corr of a request sent.
-    pub fn maybe_refresh(
-        &mut self,
-        corr: impl FnOnce() -> u32,
-        topics: Vec<String>,
-        ctx: &mut Ctx,
-    ) -> Option<u32> {
+    /// Sends a refresh if one is wanted and allowed (taking the next id from `corr` and arming
+    /// its request timeout), else arms the backoff timer.
+    pub fn maybe_refresh(&mut self, corr: &mut u32, topics: Vec<String>, ctx: &mut Ctx) {
         if !self.wanted(ctx.now) || self.inflight.is_some() || topics.is_empty() {
-            return None;
+            return;
         }
         let at = self.next_allowed();
         if ctx.now < at {
@@ -263,9 +258,15 @@ impl ClientMetadata {
                     crate::sim::node::Timer::KafkaClient(KafkaClientTimer::Metadata),
                 );
             }
-            return None;
+            return;
         }
-        let c = corr();
-        self.request(c, topics, ctx).then_some(c)
+        let c = corr.wrapping_add(1);
+        if self.request(c, topics, ctx) {
+            *corr = c;
+            ctx.set_timer(
+                REQUEST_TIMEOUT_MS,
+                crate::sim::node::Timer::KafkaClient(KafkaClientTimer::RequestTimeout { corr: c }),
+            );
+        }
     }
 }

@@ -271,21 +271,7 @@ impl Producer {
             .collect();
         topics.sort();
         topics.dedup();
-        let mut corr = self.corr;
-        if let Some(c) = self.meta.maybe_refresh(
-            || {
-                corr = corr.wrapping_add(1);
-                corr
-            },
-            topics,
-            ctx,
-        ) {
-            self.corr = c;
-            ctx.set_timer(
-                REQUEST_TIMEOUT_MS,
-                Timer::KafkaClient(KafkaClientTimer::RequestTimeout { corr: c }),
-            );
-        }
+        self.meta.maybe_refresh(&mut self.corr, topics, ctx);
     }
 
     fn null_key_partition(&mut self, topic: &str, n: usize, ctx: &mut Ctx) -> i32 {
