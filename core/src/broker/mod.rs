@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod controller;
+pub mod controller_admin;
 mod data_path;
 pub mod log;
 pub mod messages;
@@ -16,6 +17,9 @@ pub mod metadata;
 pub mod replica;
 #[cfg(test)]
 mod tests;
+pub mod topic_admin;
+#[cfg(test)]
+mod topic_admin_tests;
 pub mod zk_state;
 
 use crate::compose::BrokerSettings;
@@ -74,6 +78,10 @@ pub enum BrokerTimer {
     ProduceTimeout {
         id: u64,
     },
+    /// A DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata timed out.
+    TopicAdmin {
+        id: u64,
+    },
     /// A CreateTopics waiting for leaders timed out.
     CreateTimeout {
         corr: u32,
@@ -121,6 +129,8 @@ enum Pending {
     TopicConfig {
         topic: String,
     },
+    /// Topic deletion, partition addition ([`topic_admin`]).
+    TopicAdmin(topic_admin::AdminPending),
     /// A topic this broker auto-creates for a Metadata request.
     AutoCreate {
         name: String,
@@ -197,6 +207,8 @@ pub struct Broker {
     hw_moved: bool,
     /// Topics this broker is auto-creating (their ZooKeeper write is in flight).
     auto_creating: BTreeSet<String>,
+    /// DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata.
+    topic_admin: topic_admin::AdminRequests,
 }
 
 impl Broker {
@@ -225,6 +237,7 @@ impl Broker {
             next_delayed: 0,
             hw_moved: false,
             auto_creating: BTreeSet::new(),
+            topic_admin: Default::default(),
         }
     }
 
@@ -363,6 +376,7 @@ impl Broker {
             if self.active.as_ref().is_some_and(|a| a.loaded) {
                 self.children(ctx, zs::BROKER_IDS, Pending::BrokerIds);
                 self.children(ctx, zs::TOPICS, Pending::TopicChildren);
+                self.watch_topic_deletions(ctx);
             }
         }
         self.zk_was_connected = connected;
@@ -646,6 +660,7 @@ impl Broker {
                     self.topic_configs.insert(topic, zs::parse_topic_config(&d));
                 }
             }
+            Pending::TopicAdmin(p) => self.on_topic_admin_zk(p, r, ctx),
             Pending::TopicCreate {
                 corr, client, name, ..
             } => {
@@ -713,6 +728,7 @@ impl Broker {
                 let p = zs::topic_config_path(&topic);
                 self.get(ctx, &p, false, Pending::TopicConfig { topic })
             }
+            Pending::TopicAdmin(p) => self.retry_topic_admin(p, ctx),
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
                 // ZooKeeperClient retries after reconnecting, in the same session.
@@ -744,7 +760,9 @@ impl Broker {
             }
             return;
         }
-        if self.active.is_none() {
+        if self.active.is_none()
+            || self.on_topic_admin_watch(path, kind == WatchType::NodeDataChanged, ctx)
+        {
             return;
         }
         if path == zs::BROKER_IDS && kind == WatchType::NodeChildrenChanged {
@@ -752,7 +770,7 @@ impl Broker {
         } else if path == zs::TOPICS && kind == WatchType::NodeChildrenChanged {
             self.children(ctx, zs::TOPICS, Pending::TopicChildren);
         } else if path.starts_with(zs::TOPICS) && kind == WatchType::NodeDataChanged {
-            // Partition modification: re-arm the watch (adding partitions is not modelled).
+            // Other data watches under /brokers/topics (topic nodes: see topic_admin): re-arm.
             self.get(ctx, path, true, Pending::Ignore);
         }
         let _ = id;
@@ -777,6 +795,7 @@ impl Broker {
         ctx.emit(|| EventKind::ControllerElected { id, epoch });
         // Watch the control paths, then load brokers and topics (onControllerFailover).
         self.get(ctx, zs::CONTROLLER, true, Pending::ControllerData);
+        self.watch_topic_deletions(ctx);
         self.children(ctx, zs::BROKER_IDS, Pending::BrokerIds);
         self.children(ctx, zs::TOPICS, Pending::TopicChildren);
     }
@@ -801,6 +820,7 @@ impl Broker {
             return;
         }
         a.loaded = true;
+        a.ctx.init_topic_deletion();
         let epoch = a.ctx.epoch;
         // Tell everyone the whole state, bring replicas online, fix what is offline.
         let live: Vec<BrokerId> = a.ctx.live.keys().copied().collect();
@@ -815,6 +835,7 @@ impl Broker {
             .map(|a| a.ctx.on_failover())
             .unwrap_or_default();
         self.apply_changes(changes, ctx);
+        self.try_topic_deletion(ctx);
         if self.setup.settings.auto_leader_rebalance_enable {
             ctx.set_timer(
                 FIRST_REBALANCE_MS,
@@ -849,6 +870,7 @@ impl Broker {
             let live: Vec<BrokerId> = self.live_ids();
             self.send_update_metadata(ctx, &live, None);
             self.apply_changes(changes, ctx);
+            self.deletion_brokers_failed(&dead, ctx);
         }
     }
 
@@ -888,6 +910,7 @@ impl Broker {
             .unwrap_or_default();
         self.send_leader_and_isr(ctx, id, &mine);
         self.apply_changes(changes, ctx);
+        self.deletion_broker_started(id, ctx);
     }
 
     fn on_topic_data(
@@ -1170,6 +1193,7 @@ impl Broker {
                     full,
                 );
                 self.check_creates(ctx);
+                self.check_topic_admin(ctx);
             }
             KafkaMessage::LeaderAndIsr {
                 controller_epoch,
@@ -1284,6 +1308,16 @@ impl Broker {
                 }
             }
             KafkaMessage::ControlledShutdownResponse { .. } => {}
+            m @ (KafkaMessage::StopReplica { .. }
+            | KafkaMessage::StopReplicaResponse { .. }
+            | KafkaMessage::DeleteTopicsRequest { .. }
+            | KafkaMessage::DeleteTopicsResponse { .. }
+            | KafkaMessage::CreatePartitionsRequest { .. }
+            | KafkaMessage::CreatePartitionsResponse { .. }
+            | KafkaMessage::ElectLeadersRequest { .. }
+            | KafkaMessage::ElectLeadersResponse { .. }) => {
+                self.on_topic_admin_message(from, m, ctx)
+            }
             KafkaMessage::MetadataRequest {
                 corr,
                 listener,
@@ -1561,6 +1595,7 @@ impl Broker {
             }
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
+            BrokerTimer::TopicAdmin { id } => self.on_topic_admin_timeout(id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;
                 self.replicas.shrink_check(self.id(), ctx.now, lag);
