@@ -5,7 +5,7 @@
 //! status-only hosts for now. Commands ([`Cluster::run_command`]) and faults drive it; time
 //! advances with [`Cluster::step`], [`Cluster::run_until`] and [`Cluster::run_for`].
 
-use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable, API_TIMEOUT_MS};
+use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable};
 use crate::broker::log::PartitionLog;
 use crate::broker::messages::Endpoint;
 use crate::broker::{zk_state, Broker, BrokerSetup, Phase};
@@ -926,11 +926,12 @@ impl Cluster {
         }
         if dial.is_empty() {
             // Nothing listens there: every attempt is refused until the API timeout.
-            self.run_for(API_TIMEOUT_MS);
+            self.run_for(call.api_timeout_ms());
             return Ok(AdminResult::TimedOut(call.name()));
         }
         self.clients_opened += 1;
         let name = format!("adminclient-{}", self.clients_opened);
+        let api_timeout = call.api_timeout_ms();
         let client = AdminClient::new(dial, self.dial_book(), call);
         let h = self
             .sim
@@ -939,7 +940,7 @@ impl Cluster {
             self.sim.net.attach(h, parent);
         }
         self.sim.start_at(h, self.sim.now());
-        let deadline = self.sim.now() + API_TIMEOUT_MS + 1;
+        let deadline = self.sim.now() + api_timeout + 1;
         let result = loop {
             let r = self
                 .sim

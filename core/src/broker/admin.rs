@@ -1,9 +1,10 @@
-//! The Java AdminClient as `kafka-topics` uses it: bootstrap with a Metadata request, then
-//! send CreateTopics to the controller (3.0 answers NOT_CONTROLLER elsewhere), retrying with
+//! The Java AdminClient as `kafka-topics` and `kafka-leader-election` use it: bootstrap with a
+//! Metadata request, then send CreateTopics / DeleteTopics / CreatePartitions / ElectLeaders
+//! to the controller (3.0 answers NOT_CONTROLLER elsewhere), retrying with
 //! backoff until `default.api.timeout.ms`. The CLI reads [`AdminClient::result`].
 
 use crate::broker::messages::{
-    BrokerId, CreatableTopic, CreateResult, KafkaMessage, TopicMetadata,
+    BrokerId, CreatableTopic, CreateResult, ElectionType, KafkaMessage, TopicMetadata,
 };
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 
@@ -19,6 +20,14 @@ pub enum AdminCall {
     Metadata {
         call: &'static str,
     },
+    DeleteTopics(Vec<String>),
+    /// (topic, new partition count).
+    CreatePartitions(Vec<(String, i32)>),
+    /// `None` = every partition (`--all-topic-partitions`).
+    ElectLeaders {
+        election_type: ElectionType,
+        partitions: Option<Vec<(String, i32)>>,
+    },
 }
 
 impl AdminCall {
@@ -27,7 +36,58 @@ impl AdminCall {
         match self {
             AdminCall::CreateTopics(_) => "createTopics",
             AdminCall::Metadata { call } => call,
+            AdminCall::DeleteTopics(_) => "deleteTopics",
+            AdminCall::CreatePartitions(_) => "createPartitions",
+            AdminCall::ElectLeaders { .. } => "electLeaders",
         }
+    }
+
+    /// `default.api.timeout.ms` of the tool's client (kafka-leader-election sets 30 s).
+    pub fn api_timeout_ms(&self) -> u64 {
+        match self {
+            AdminCall::ElectLeaders { .. } => API_TIMEOUT_MS / 2,
+            _ => API_TIMEOUT_MS,
+        }
+    }
+
+    /// `request.timeout.ms` (kafka-leader-election: half its API timeout).
+    fn request_timeout_ms(&self) -> u64 {
+        match self {
+            AdminCall::ElectLeaders { .. } => API_TIMEOUT_MS / 4,
+            _ => REQUEST_TIMEOUT_MS,
+        }
+    }
+
+    /// The request the controller gets for this call (`None` for Metadata-only calls).
+    fn controller_request(&self, corr: u32) -> Option<KafkaMessage> {
+        let timeout_ms = self.request_timeout_ms();
+        Some(match self {
+            AdminCall::Metadata { .. } => return None,
+            AdminCall::CreateTopics(t) => KafkaMessage::CreateTopicsRequest {
+                corr,
+                topics: t.clone(),
+                timeout_ms,
+            },
+            AdminCall::DeleteTopics(t) => KafkaMessage::DeleteTopicsRequest {
+                corr,
+                topics: t.clone(),
+                timeout_ms,
+            },
+            AdminCall::CreatePartitions(t) => KafkaMessage::CreatePartitionsRequest {
+                corr,
+                topics: t.clone(),
+                timeout_ms,
+            },
+            AdminCall::ElectLeaders {
+                election_type,
+                partitions,
+            } => KafkaMessage::ElectLeadersRequest {
+                corr,
+                election_type: *election_type,
+                partitions: partitions.clone(),
+                timeout_ms,
+            },
+        })
     }
 }
 
@@ -38,6 +98,10 @@ pub enum AdminResult {
         topics: Vec<TopicMetadata>,
     },
     Created(Vec<(String, CreateResult)>),
+    Deleted(Vec<(String, CreateResult)>),
+    PartitionsCreated(Vec<(String, CreateResult)>),
+    /// (topic, partition, outcome) as the controller answered.
+    Elected(Vec<(String, i32, CreateResult)>),
     /// `Timed out waiting for a node assignment. Call: <name>`.
     TimedOut(&'static str),
 }
@@ -133,9 +197,17 @@ impl AdminClient {
     }
 }
 
+/// A controller that moved answers NOT_CONTROLLER: the client finds the new one and retries.
+fn any_not_controller<'a>(mut results: impl Iterator<Item = &'a CreateResult>) -> bool {
+    results.any(|r| matches!(r, Err((e, _)) if e == "NOT_CONTROLLER"))
+}
+
 impl Node for AdminClient {
     fn on_start(&mut self, ctx: &mut Ctx) {
-        ctx.set_timer(API_TIMEOUT_MS, Timer::Admin(AdminTimer::Deadline));
+        ctx.set_timer(
+            self.call.api_timeout_ms(),
+            Timer::Admin(AdminTimer::Deadline),
+        );
         self.send_metadata(ctx);
     }
 
@@ -174,7 +246,7 @@ impl Node for AdminClient {
                             topics,
                         })
                     }
-                    AdminCall::CreateTopics(t) => {
+                    call => {
                         let target = self
                             .nodes
                             .iter()
@@ -185,19 +257,15 @@ impl Node for AdminClient {
                             self.retry_later(ctx);
                             return;
                         };
-                        self.corr += 1;
-                        let msg = KafkaMessage::CreateTopicsRequest {
-                            corr: self.corr,
-                            topics: t.clone(),
-                            timeout_ms: REQUEST_TIMEOUT_MS,
+                        let Some(msg) = call.controller_request(self.corr + 1) else {
+                            return;
                         };
+                        let timeout = call.request_timeout_ms();
+                        self.corr += 1;
                         ctx.send(host, Message::Kafka(msg));
                         self.outstanding = Some((self.corr, host, false));
                         let corr = self.corr;
-                        ctx.set_timer(
-                            REQUEST_TIMEOUT_MS,
-                            Timer::Admin(AdminTimer::RequestTimeout { corr }),
-                        );
+                        ctx.set_timer(timeout, Timer::Admin(AdminTimer::RequestTimeout { corr }));
                     }
                 }
             }
@@ -211,6 +279,33 @@ impl Node for AdminClient {
                     self.retry_later(ctx);
                 } else {
                     self.result = Some(AdminResult::Created(results));
+                }
+            }
+            KafkaMessage::DeleteTopicsResponse { corr, results }
+                if self.outstanding.is_some_and(|o| o.0 == corr) =>
+            {
+                if any_not_controller(results.iter().map(|r| &r.1)) {
+                    self.retry_later(ctx);
+                } else {
+                    self.result = Some(AdminResult::Deleted(results));
+                }
+            }
+            KafkaMessage::CreatePartitionsResponse { corr, results }
+                if self.outstanding.is_some_and(|o| o.0 == corr) =>
+            {
+                if any_not_controller(results.iter().map(|r| &r.1)) {
+                    self.retry_later(ctx);
+                } else {
+                    self.result = Some(AdminResult::PartitionsCreated(results));
+                }
+            }
+            KafkaMessage::ElectLeadersResponse { corr, results }
+                if self.outstanding.is_some_and(|o| o.0 == corr) =>
+            {
+                if any_not_controller(results.iter().map(|r| &r.2)) {
+                    self.retry_later(ctx);
+                } else {
+                    self.result = Some(AdminResult::Elected(results));
                 }
             }
             _ => {}

@@ -21,6 +21,8 @@ pub struct ControllerContext {
     /// Every partition; `zk_version == -1` means New (no state znode yet).
     pub partitions: BTreeMap<PartitionKey, PartitionState>,
     pub unclean_leader_election: bool,
+    /// Topics queued for deletion (TopicDeletionManager, [`super::controller_admin`]).
+    pub deletion: crate::broker::controller_admin::Deletions,
 }
 
 /// One partition whose leader/ISR the controller changed: the node stores it (create when
@@ -40,7 +42,11 @@ impl ControllerContext {
         self.live.contains_key(&b) && !self.shutting_down.contains(&b)
     }
 
-    fn record(&mut self, key: &PartitionKey, f: impl FnOnce(&mut PartitionState)) -> Change {
+    pub(crate) fn record(
+        &mut self,
+        key: &PartitionKey,
+        f: impl FnOnce(&mut PartitionState),
+    ) -> Change {
         let st = self
             .partitions
             .get_mut(key)

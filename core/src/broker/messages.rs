@@ -1,6 +1,7 @@
 //! Kafka's requests and responses between brokers, the controller and clients, typed after
-//! the real ones (LeaderAndIsr, UpdateMetadata, AlterIsr, ControlledShutdown, Fetch, Metadata,
-//! CreateTopics, Produce, ListOffsets) so a wire codec could sit in front of them later.
+//! the real ones (LeaderAndIsr, UpdateMetadata, AlterIsr, ControlledShutdown, StopReplica,
+//! Fetch, Metadata, CreateTopics, DeleteTopics, CreatePartitions, ElectLeaders, Produce,
+//! ListOffsets) so a wire codec could sit in front of them later.
 
 pub use crate::broker::log::{NewRecord, Record};
 
@@ -117,6 +118,27 @@ pub const EARLIEST_TIMESTAMP: i64 = -2;
 /// A per-topic CreateTopics outcome: `Err((ERROR_NAME, message))`.
 pub type CreateResult = Result<(), (String, String)>;
 
+/// `LeaderAndIsr.LeaderDuringDelete`: an UpdateMetadata partition with this leader is removed
+/// from the brokers' metadata caches (its topic is being deleted).
+pub const LEADER_DURING_DELETE: BrokerId = -2;
+
+/// `org.apache.kafka.common.ElectionType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElectionType {
+    Preferred,
+    Unclean,
+}
+
+impl ElectionType {
+    /// As Java's enum prints it (`PREFERRED`, `UNCLEAN`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ElectionType::Preferred => "PREFERRED",
+            ElectionType::Unclean => "UNCLEAN",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum KafkaMessage {
     /// Controller → replicas: become leader or follower at this leader epoch.
@@ -156,6 +178,53 @@ pub enum KafkaMessage {
     },
     ControlledShutdownResponse {
         remaining: usize,
+    },
+    /// Controller → a replica's broker: stop fetching / leading these partitions; with
+    /// `delete`, drop them and their logs (topic deletion).
+    StopReplica {
+        controller_id: BrokerId,
+        controller_epoch: i32,
+        delete: bool,
+        partitions: Vec<(String, i32)>,
+    },
+    /// Per-partition outcome (`None` = NONE), or the whole request's error.
+    StopReplicaResponse {
+        broker_id: BrokerId,
+        error: Option<String>,
+        partitions: Vec<(String, i32, Option<String>)>,
+    },
+    /// Admin → controller: delete topics (waits until no broker's metadata has them).
+    DeleteTopicsRequest {
+        corr: u32,
+        topics: Vec<String>,
+        timeout_ms: u64,
+    },
+    /// Per topic; only error codes travel in 3.0's ZooKeeper mode (messages are defaults).
+    DeleteTopicsResponse {
+        corr: u32,
+        results: Vec<(String, CreateResult)>,
+    },
+    /// Admin → controller: raise topics' partition counts to (topic, new total).
+    CreatePartitionsRequest {
+        corr: u32,
+        topics: Vec<(String, i32)>,
+        timeout_ms: u64,
+    },
+    CreatePartitionsResponse {
+        corr: u32,
+        results: Vec<(String, CreateResult)>,
+    },
+    /// Admin → controller: preferred or unclean election; `None` = every partition.
+    ElectLeadersRequest {
+        corr: u32,
+        election_type: ElectionType,
+        partitions: Option<Vec<(String, i32)>>,
+        timeout_ms: u64,
+    },
+    ElectLeadersResponse {
+        corr: u32,
+        /// (topic, partition, outcome).
+        results: Vec<(String, i32, CreateResult)>,
     },
     /// Follower or consumer → leader: read from `fetch_offset` (long-polls up to
     /// `max_wait_ms` while there is nothing to return).
@@ -307,6 +376,9 @@ impl KafkaMessage {
         match self {
             KafkaMessage::MetadataRequest { .. }
             | KafkaMessage::CreateTopicsRequest { .. }
+            | KafkaMessage::DeleteTopicsRequest { .. }
+            | KafkaMessage::CreatePartitionsRequest { .. }
+            | KafkaMessage::ElectLeadersRequest { .. }
             | KafkaMessage::Produce { .. }
             | KafkaMessage::ListOffsets { .. }
             | KafkaMessage::FindCoordinator { .. }
@@ -336,7 +408,13 @@ impl KafkaMessage {
             | KafkaMessage::FindCoordinator { .. }
             | KafkaMessage::FindCoordinatorResponse { .. }
             | KafkaMessage::Group { .. }
-            | KafkaMessage::GroupResponse { .. } => "kafka",
+            | KafkaMessage::GroupResponse { .. }
+            | KafkaMessage::DeleteTopicsRequest { .. }
+            | KafkaMessage::DeleteTopicsResponse { .. }
+            | KafkaMessage::CreatePartitionsRequest { .. }
+            | KafkaMessage::CreatePartitionsResponse { .. }
+            | KafkaMessage::ElectLeadersRequest { .. }
+            | KafkaMessage::ElectLeadersResponse { .. } => "kafka",
             _ => "controller",
         }
     }
@@ -360,6 +438,31 @@ impl KafkaMessage {
                 format!("ControlledShutdown {broker_id}")
             }
             KafkaMessage::ControlledShutdownResponse { .. } => "ControlledShutdown response".into(),
+            KafkaMessage::StopReplica {
+                delete, partitions, ..
+            } => format!(
+                "StopReplica{} ({})",
+                if *delete { " delete" } else { "" },
+                partitions.len()
+            ),
+            KafkaMessage::StopReplicaResponse { .. } => "StopReplica response".into(),
+            KafkaMessage::DeleteTopicsRequest { topics, .. } => {
+                format!("DeleteTopics {}", topics.join(","))
+            }
+            KafkaMessage::DeleteTopicsResponse { .. } => "DeleteTopics response".into(),
+            KafkaMessage::CreatePartitionsRequest { topics, .. } => format!(
+                "CreatePartitions {}",
+                topics
+                    .iter()
+                    .map(|(t, n)| format!("{t}→{n}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            KafkaMessage::CreatePartitionsResponse { .. } => "CreatePartitions response".into(),
+            KafkaMessage::ElectLeadersRequest { election_type, .. } => {
+                format!("ElectLeaders {}", election_type.name())
+            }
+            KafkaMessage::ElectLeadersResponse { .. } => "ElectLeaders response".into(),
             KafkaMessage::Fetch { partitions, .. } => match partitions.as_slice() {
                 [p] => format!("Fetch {}-{} @{}", p.topic, p.partition, p.fetch_offset),
                 _ => format!("Fetch ({})", partitions.len()),

@@ -1,9 +1,11 @@
 //! A broker's metadata cache (MetadataCache): filled only by the controller's UpdateMetadata,
-//! so it may lag; it answers Metadata requests and CreateTopics' "already exists" check.
+//! so it may lag; it answers Metadata requests and CreateTopics' "already exists" check. A
+//! partition sent with leader [`LEADER_DURING_DELETE`] leaves it (topic deletion).
 
 use crate::broker::controller::PartitionKey;
 use crate::broker::messages::{
-    BrokerId, BrokerInfo, PartitionMetadata, PartitionState, TopicMetadata, NO_LEADER,
+    BrokerId, BrokerInfo, PartitionMetadata, PartitionState, TopicMetadata, LEADER_DURING_DELETE,
+    NO_LEADER,
 };
 use crate::kafka::topic_name;
 use std::collections::BTreeMap;
@@ -51,8 +53,20 @@ impl MetadataCache {
             self.topic_ids.clear();
         }
         self.topic_ids.extend(topic_ids);
+        let mut deleted = Vec::new();
         for p in partitions {
-            self.partitions.insert((p.topic.clone(), p.partition), p);
+            if p.leader == LEADER_DURING_DELETE {
+                // ZkMetadataCache.removePartitionInfo: the topic goes once its last partition does.
+                self.partitions.remove(&(p.topic.clone(), p.partition));
+                deleted.push(p.topic);
+            } else {
+                self.partitions.insert((p.topic.clone(), p.partition), p);
+            }
+        }
+        for t in deleted {
+            if !self.partitions.keys().any(|(pt, _)| *pt == t) {
+                self.topic_ids.remove(&t);
+            }
         }
         true
     }

@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod controller;
+pub mod controller_admin;
 pub mod coordinator;
 mod data_path;
 pub mod log;
@@ -17,6 +18,9 @@ pub mod metadata;
 pub mod replica;
 #[cfg(test)]
 mod tests;
+pub mod topic_admin;
+#[cfg(test)]
+mod topic_admin_tests;
 pub mod zk_state;
 
 use crate::compose::BrokerSettings;
@@ -79,6 +83,10 @@ pub enum BrokerTimer {
     Group {
         group_id: String,
     },
+    /// A DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata timed out.
+    TopicAdmin {
+        id: u64,
+    },
     /// A CreateTopics waiting for leaders timed out.
     CreateTimeout {
         corr: u32,
@@ -126,6 +134,8 @@ enum Pending {
     TopicConfig {
         topic: String,
     },
+    /// Topic deletion, partition addition ([`topic_admin`]).
+    TopicAdmin(topic_admin::AdminPending),
     /// A topic this broker auto-creates for a Metadata request.
     AutoCreate {
         name: String,
@@ -204,6 +214,8 @@ pub struct Broker {
     auto_creating: BTreeSet<String>,
     /// The consumer groups this broker coordinates.
     pub coordinator: coordinator::Coordinator,
+    /// DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata.
+    topic_admin: topic_admin::AdminRequests,
 }
 
 impl Broker {
@@ -233,6 +245,7 @@ impl Broker {
             hw_moved: false,
             auto_creating: BTreeSet::new(),
             coordinator: coordinator::Coordinator::default(),
+            topic_admin: Default::default(),
         }
     }
 
@@ -371,6 +384,7 @@ impl Broker {
             if self.active.as_ref().is_some_and(|a| a.loaded) {
                 self.children(ctx, zs::BROKER_IDS, Pending::BrokerIds);
                 self.children(ctx, zs::TOPICS, Pending::TopicChildren);
+                self.watch_topic_deletions(ctx);
             }
         }
         self.zk_was_connected = connected;
@@ -657,6 +671,7 @@ impl Broker {
                     self.topic_configs.insert(topic, zs::parse_topic_config(&d));
                 }
             }
+            Pending::TopicAdmin(p) => self.on_topic_admin_zk(p, r, ctx),
             Pending::TopicCreate {
                 corr, client, name, ..
             } => {
@@ -727,6 +742,7 @@ impl Broker {
                 let p = zs::topic_config_path(&topic);
                 self.get(ctx, &p, false, Pending::TopicConfig { topic })
             }
+            Pending::TopicAdmin(p) => self.retry_topic_admin(p, ctx),
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
                 // ZooKeeperClient retries after reconnecting, in the same session.
@@ -758,7 +774,9 @@ impl Broker {
             }
             return;
         }
-        if self.active.is_none() {
+        if self.active.is_none()
+            || self.on_topic_admin_watch(path, kind == WatchType::NodeDataChanged, ctx)
+        {
             return;
         }
         if path == zs::BROKER_IDS && kind == WatchType::NodeChildrenChanged {
@@ -766,7 +784,7 @@ impl Broker {
         } else if path == zs::TOPICS && kind == WatchType::NodeChildrenChanged {
             self.children(ctx, zs::TOPICS, Pending::TopicChildren);
         } else if path.starts_with(zs::TOPICS) && kind == WatchType::NodeDataChanged {
-            // Partition modification: re-arm the watch (adding partitions is not modelled).
+            // Other data watches under /brokers/topics (topic nodes: see topic_admin): re-arm.
             self.get(ctx, path, true, Pending::Ignore);
         }
         let _ = id;
@@ -791,6 +809,7 @@ impl Broker {
         ctx.emit(|| EventKind::ControllerElected { id, epoch });
         // Watch the control paths, then load brokers and topics (onControllerFailover).
         self.get(ctx, zs::CONTROLLER, true, Pending::ControllerData);
+        self.watch_topic_deletions(ctx);
         self.children(ctx, zs::BROKER_IDS, Pending::BrokerIds);
         self.children(ctx, zs::TOPICS, Pending::TopicChildren);
     }
@@ -815,6 +834,7 @@ impl Broker {
             return;
         }
         a.loaded = true;
+        a.ctx.init_topic_deletion();
         let epoch = a.ctx.epoch;
         // Tell everyone the whole state, bring replicas online, fix what is offline.
         let live: Vec<BrokerId> = a.ctx.live.keys().copied().collect();
@@ -829,6 +849,7 @@ impl Broker {
             .map(|a| a.ctx.on_failover())
             .unwrap_or_default();
         self.apply_changes(changes, ctx);
+        self.try_topic_deletion(ctx);
         if self.setup.settings.auto_leader_rebalance_enable {
             ctx.set_timer(
                 FIRST_REBALANCE_MS,
@@ -863,6 +884,7 @@ impl Broker {
             let live: Vec<BrokerId> = self.live_ids();
             self.send_update_metadata(ctx, &live, None);
             self.apply_changes(changes, ctx);
+            self.deletion_brokers_failed(&dead, ctx);
         }
     }
 
@@ -902,6 +924,7 @@ impl Broker {
             .unwrap_or_default();
         self.send_leader_and_isr(ctx, id, &mine);
         self.apply_changes(changes, ctx);
+        self.deletion_broker_started(id, ctx);
     }
 
     fn on_topic_data(
@@ -1184,6 +1207,7 @@ impl Broker {
                     full,
                 );
                 self.check_creates(ctx);
+                self.check_topic_admin(ctx);
             }
             KafkaMessage::LeaderAndIsr {
                 controller_epoch,
@@ -1312,6 +1336,16 @@ impl Broker {
                 }
             }
             KafkaMessage::ControlledShutdownResponse { .. } => {}
+            m @ (KafkaMessage::StopReplica { .. }
+            | KafkaMessage::StopReplicaResponse { .. }
+            | KafkaMessage::DeleteTopicsRequest { .. }
+            | KafkaMessage::DeleteTopicsResponse { .. }
+            | KafkaMessage::CreatePartitionsRequest { .. }
+            | KafkaMessage::CreatePartitionsResponse { .. }
+            | KafkaMessage::ElectLeadersRequest { .. }
+            | KafkaMessage::ElectLeadersResponse { .. }) => {
+                self.on_topic_admin_message(from, m, ctx)
+            }
             KafkaMessage::MetadataRequest {
                 corr,
                 listener,
@@ -1590,6 +1624,7 @@ impl Broker {
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
             BrokerTimer::Group { group_id } => self.on_group_timer(&group_id, ctx),
+            BrokerTimer::TopicAdmin { id } => self.on_topic_admin_timeout(id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;
                 self.replicas.shrink_check(self.id(), ctx.now, lag);

@@ -244,6 +244,9 @@ fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOut
         "kafka-topics" | "kafka-topics.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
             kafka_topics::run(cluster, rest, Some(container))
         }
+        "kafka-leader-election" | "kafka-leader-election.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
+            crate::cli::leader_election::run(cluster, rest, Some(container))
+        }
         _ => CommandOutput::err(
             126,
             format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"),

@@ -15,7 +15,8 @@ struct Opts {
     create: bool,
     list: bool,
     describe: bool,
-    other_action: Option<String>,
+    delete: bool,
+    alter: bool,
     topic: Option<String>,
     partitions: Option<String>,
     replication_factor: Option<String>,
@@ -63,6 +64,10 @@ fn exception_class(error: &str) -> String {
         "INVALID_TOPIC_EXCEPTION" => "InvalidTopicException",
         "REQUEST_TIMED_OUT" => "TimeoutException",
         "NOT_CONTROLLER" => "NotControllerException",
+        "UNKNOWN_TOPIC_OR_PARTITION" => "UnknownTopicOrPartitionException",
+        "TOPIC_DELETION_DISABLED" => "TopicDeletionDisabledException",
+        "INVALID_REQUEST" => "InvalidRequestException",
+        "INVALID_REPLICA_ASSIGNMENT" => "InvalidReplicaAssignmentException",
         _ => "UnknownServerException",
     };
     format!("org.apache.kafka.common.errors.{name}")
@@ -91,7 +96,8 @@ fn parse(args: &[&str]) -> Result<Opts, String> {
             "--create" => o.create = true,
             "--list" => o.list = true,
             "--describe" => o.describe = true,
-            "--alter" | "--delete" => o.other_action = Some(flag.to_string()),
+            "--alter" => o.alter = true,
+            "--delete" => o.delete = true,
             "--topic" => o.topic = Some(value(&mut i)?),
             "--partitions" => o.partitions = Some(value(&mut i)?),
             "--replication-factor" => o.replication_factor = Some(value(&mut i)?),
@@ -120,7 +126,7 @@ fn parse(args: &[&str]) -> Result<Opts, String> {
 fn usage_error(msg: &str) -> CommandOutput {
     CommandOutput::err(
         1,
-        format!("{msg}\nOption                                   Description\n------                                   -----------\n(see kafka-topics --help; the playground knows --create, --list, --describe,\n --topic, --partitions, --replication-factor, --bootstrap-server,\n --under-replicated-partitions, --unavailable-partitions, --if-exists,\n --if-not-exists, --exclude-internal)\n"),
+        format!("{msg}\nOption                                   Description\n------                                   -----------\n(see kafka-topics --help; the playground knows --create, --list, --describe,\n --delete, --alter, --topic, --partitions, --replication-factor, --bootstrap-server,\n --under-replicated-partitions, --unavailable-partitions, --if-exists,\n --if-not-exists, --exclude-internal)\n"),
     )
 }
 
@@ -136,16 +142,10 @@ pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> Comman
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
-    let actions = [o.create, o.list, o.describe, o.other_action.is_some()];
+    let actions = [o.create, o.list, o.describe, o.delete, o.alter];
     if actions.iter().filter(|a| **a).count() != 1 {
         return usage_error(
             "Command must include exactly one action: --list, --describe, --create, --alter or --delete",
-        );
-    }
-    if let Some(a) = &o.other_action {
-        return CommandOutput::err(
-            1,
-            format!("kafka-topics {a}: not simulated yet in this version of the playground\n"),
         );
     }
     let Some(bootstrap) = o.bootstrap.clone() else {
@@ -173,7 +173,12 @@ pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> Comman
     if servers.is_empty() {
         return usage_error("Missing required argument \"[bootstrap-server]\"");
     }
-    if o.create {
+    if o.delete || o.alter {
+        if let Err(e) = check_delete_alter_args(&o) {
+            return usage_error(&e);
+        }
+        delete_or_alter(cluster, &o, &servers, inside)
+    } else if o.create {
         create(cluster, &o, &servers, inside)
     } else {
         list_or_describe(cluster, &o, &servers, inside)
@@ -266,7 +271,100 @@ fn create(
             }
         },
         Ok(AdminResult::TimedOut(call)) => timed_out(cluster, call),
-        Ok(AdminResult::Metadata { .. }) | Err(_) => timed_out(cluster, "createTopics"),
+        Ok(_) | Err(_) => timed_out(cluster, "createTopics"),
+    }
+}
+
+/// TopicCommandOptions.checkArgs for `--delete` / `--alter`, in its order.
+fn check_delete_alter_args(o: &Opts) -> Result<(), String> {
+    let action = if o.delete { "delete" } else { "alter" };
+    if o.topic.is_none() {
+        return Err("Missing required argument \"[topic]\"".into());
+    }
+    if o.alter {
+        if !o.configs.is_empty() {
+            return Err("Option combination \"[bootstrap-server],[config]\" can't be used with option \"[alter]\" (the kafka-configs CLI supports altering topic configs with a --bootstrap-server option)".into());
+        }
+        if o.partitions.is_none() {
+            return Err("Missing required argument \"[partitions]\"".into());
+        }
+    }
+    let invalid = [
+        ("config", !o.configs.is_empty()),
+        ("partitions", o.partitions.is_some() && o.delete),
+        ("replication-factor", o.replication_factor.is_some()),
+        ("under-replicated-partitions", o.under_replicated),
+        ("unavailable-partitions", o.unavailable),
+        ("if-not-exists", o.if_not_exists),
+        ("exclude-internal", o.exclude_internal),
+    ];
+    match invalid.iter().find(|(_, used)| *used) {
+        Some((opt, _)) => Err(format!(
+            "Option \"[{opt}]\" can't be used with option \"[{action}]\""
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `--delete` (deleteTopics) and `--alter --partitions N` (createPartitions): the matching
+/// topics from listTopics (internal ones included), `--if-exists`, then one admin call.
+/// Both print nothing on success, as TopicCommand 3.0.
+fn delete_or_alter(
+    cluster: &mut Cluster,
+    o: &Opts,
+    servers: &[String],
+    inside: Option<&str>,
+) -> CommandOutput {
+    let count = match &o.partitions {
+        None => 0,
+        Some(v) => match v.parse::<i32>() {
+            Ok(n) => n,
+            Err(_) => {
+                return CommandOutput::err(
+                    1,
+                    format!("Exception in thread \"main\" joptsimple.OptionArgumentConversionException: Cannot parse argument '{v}' of option partitions\n"),
+                )
+            }
+        },
+    };
+    let call = AdminCall::Metadata { call: "listTopics" };
+    let all: Vec<TopicMetadata> = match cluster.admin_call(servers, call, inside) {
+        Ok(AdminResult::Metadata { topics, .. }) => topics,
+        Ok(AdminResult::TimedOut(call)) => return timed_out(cluster, call),
+        _ => return timed_out(cluster, "listTopics"),
+    };
+    let pattern = o.topic.clone().unwrap_or_default();
+    let mut names: Vec<String> = all
+        .into_iter()
+        .filter(|t| t.error.is_none() && topic_matches(&pattern, &t.name))
+        .map(|t| t.name)
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        if o.if_exists {
+            return CommandOutput::default();
+        }
+        return failure(
+            cluster,
+            "java.lang.IllegalArgumentException",
+            &format!("Topic '{pattern}' does not exist as expected"),
+        );
+    }
+    let (call, name) = if o.delete {
+        (AdminCall::DeleteTopics(names), "deleteTopics")
+    } else {
+        let topics = names.into_iter().map(|n| (n, count)).collect();
+        (AdminCall::CreatePartitions(topics), "createPartitions")
+    };
+    let results = match cluster.admin_call(servers, call, inside) {
+        Ok(AdminResult::Deleted(r)) | Ok(AdminResult::PartitionsCreated(r)) => r,
+        Ok(AdminResult::TimedOut(call)) => return timed_out(cluster, call),
+        _ => return timed_out(cluster, name),
+    };
+    // `all().get()` throws the first failure.
+    match results.into_iter().find_map(|(_, r)| r.err()) {
+        None => CommandOutput::default(),
+        Some((code, msg)) => failure(cluster, &exception_class(&code), &msg),
     }
 }
 

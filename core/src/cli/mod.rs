@@ -9,6 +9,7 @@ pub mod consumer_programs;
 pub mod docker;
 pub mod jobs;
 pub mod kafka_topics;
+pub mod leader_election;
 pub mod parse;
 pub mod python_repr;
 pub mod script;
@@ -71,6 +72,10 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   kafka-topics --bootstrap-server HOST:PORT --list
   kafka-topics --bootstrap-server HOST:PORT --describe [--topic T] [--under-replicated-partitions|--unavailable-partitions]
   kafka-topics ... --create ... --config min.insync.replicas=2   topic configs (k=v, repeatable)
+  kafka-topics --bootstrap-server HOST:PORT --delete --topic T [--if-exists]
+  kafka-topics --bootstrap-server HOST:PORT --alter --topic T --partitions N   (only increases)
+  kafka-leader-election --bootstrap-server B --election-type preferred|unclean
+      (--topic T --partition P | --all-topic-partitions)
   kafka-console-producer --bootstrap-server B --topic T [--property parse.key=true]
       [--property key.separator=S] [--producer-property acks=all|1|0]   (lines from a here-document)
   kafka-console-consumer --bootstrap-server B --topic T [--from-beginning] [--partition P [--offset O]]
@@ -161,6 +166,9 @@ impl Cluster {
                 zookeeper_shell::run(self, args[0], &args[1..], stdin, None)
             }
             "kafka-topics" | "kafka-topics.sh" => kafka_topics::run(self, &args[1..], None),
+            "kafka-leader-election" | "kafka-leader-election.sh" => {
+                leader_election::run(self, &args[1..], None)
+            }
             "kafka-console-producer" | "kafka-console-producer.sh" => {
                 clients_cli::console_producer(self, &args[1..], stdin, None)
             }

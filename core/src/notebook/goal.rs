@@ -1054,8 +1054,9 @@ mod tests {
     }
 
     /// A booted seed cluster with `my-topic` (3 partitions, RF 2) created through kafka2.
+    /// Seed 4 lays my-topic out as 1,2 / 2,3 / 3,1, which the tests below rely on.
     fn cluster_with_my_topic() -> Cluster {
-        let mut c = Cluster::seed_cluster(1);
+        let mut c = Cluster::seed_cluster(4);
         assert!(c.wait_until_ready(60_000));
         assert!(c.wait_until_brokers_ready(60_000));
         let out = c.run_command(

@@ -136,6 +136,16 @@ pub enum EventKind {
         partitions: usize,
         replication_factor: usize,
     },
+    /// The controller finished deleting a topic (every replica's log is gone).
+    TopicDeleted {
+        topic: String,
+    },
+    /// The controller brought partitions added to a topic online.
+    PartitionsAdded {
+        topic: String,
+        added: usize,
+        total: usize,
+    },
     /// The controller chose a (new) leader for a partition.
     LeaderChanged {
         topic: String,
@@ -461,6 +471,24 @@ impl Event {
                     format!("{h}: 컨트롤러가 새 토픽 {topic}을 발견 (파티션 {partitions}개, 복제 계수 {replication_factor})")
                 } else {
                     format!("{h}: the controller saw new topic {topic} ({partitions} partitions, replication factor {replication_factor})")
+                }
+            }
+            TopicDeleted { topic } => {
+                if ko {
+                    format!("{h}: 컨트롤러가 토픽 {topic} 삭제를 마침 (모든 레플리카의 로그 삭제)")
+                } else {
+                    format!("{h}: the controller finished deleting topic {topic} (every replica's log is gone)")
+                }
+            }
+            PartitionsAdded {
+                topic,
+                added,
+                total,
+            } => {
+                if ko {
+                    format!("{h}: 토픽 {topic}에 파티션 {added}개 추가됨 (모두 {total}개)")
+                } else {
+                    format!("{h}: topic {topic} got {added} new partitions ({total} in all)")
                 }
             }
             LeaderChanged {
