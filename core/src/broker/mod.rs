@@ -12,6 +12,7 @@ pub mod controller;
 pub mod controller_admin;
 pub mod coordinator;
 mod data_path;
+mod describe_configs;
 pub mod log;
 pub mod messages;
 pub mod metadata;
@@ -136,6 +137,11 @@ enum Pending {
     },
     /// Topic deletion, partition addition ([`topic_admin`]).
     TopicAdmin(topic_admin::AdminPending),
+    /// `/config/topics/<topic>` read for a DescribeConfigs request ([`describe_configs`]).
+    DescribeConfigs {
+        id: u64,
+        topic: String,
+    },
     /// A topic this broker auto-creates for a Metadata request.
     AutoCreate {
         name: String,
@@ -216,6 +222,8 @@ pub struct Broker {
     pub coordinator: coordinator::Coordinator,
     /// DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata.
     topic_admin: topic_admin::AdminRequests,
+    /// DescribeConfigs requests waiting for their ZooKeeper reads.
+    describe_configs: describe_configs::DescribeConfigsRequests,
 }
 
 impl Broker {
@@ -246,6 +254,7 @@ impl Broker {
             auto_creating: BTreeSet::new(),
             coordinator: coordinator::Coordinator::default(),
             topic_admin: Default::default(),
+            describe_configs: Default::default(),
         }
     }
 
@@ -672,6 +681,9 @@ impl Broker {
                 }
             }
             Pending::TopicAdmin(p) => self.on_topic_admin_zk(p, r, ctx),
+            Pending::DescribeConfigs { id, topic } => {
+                self.on_describe_configs_read(id, &topic, r, ctx)
+            }
             Pending::TopicCreate {
                 corr, client, name, ..
             } => {
@@ -743,6 +755,10 @@ impl Broker {
                 self.get(ctx, &p, false, Pending::TopicConfig { topic })
             }
             Pending::TopicAdmin(p) => self.retry_topic_admin(p, ctx),
+            Pending::DescribeConfigs { id, topic } => {
+                let p = zs::topic_config_path(&topic);
+                self.get(ctx, &p, false, Pending::DescribeConfigs { id, topic })
+            }
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
                 // ZooKeeperClient retries after reconnecting, in the same session.
@@ -1336,6 +1352,10 @@ impl Broker {
                 }
             }
             KafkaMessage::ControlledShutdownResponse { .. } => {}
+            KafkaMessage::DescribeConfigsRequest { corr, topics } => {
+                self.on_describe_configs(from, corr, topics, ctx)
+            }
+            KafkaMessage::DescribeConfigsResponse { .. } => {}
             m @ (KafkaMessage::StopReplica { .. }
             | KafkaMessage::StopReplicaResponse { .. }
             | KafkaMessage::DeleteTopicsRequest { .. }
@@ -1557,6 +1577,8 @@ impl Broker {
             };
             (code.to_string(), e.message().to_string())
         })?;
+        crate::kafka::topic_config::validate(&t.configs)
+            .map_err(|m| ("INVALID_CONFIG".to_string(), m))?;
         let id = zs::uuid_base64(|| ctx.random_below(u64::MAX));
         Ok(zs::topic_json(&assignment, &id))
     }
