@@ -16,6 +16,7 @@
 //! | `topic T exists` / `topic T is absent` | in ZooKeeper (`/brokers/topics/T`); absent needs a ZooKeeper leader |
 //! | `topic T has N partitions` | |
 //! | `topic T has replication factor N` | partition 0 has N replicas (as `--describe` counts) |
+//! | `topic T has config KEY=VALUE` | the topic's own config (`/config/topics/T` in ZooKeeper, as `--config` set it) has KEY = VALUE |
 //! | `partition T-P has leader N` / `has no leader` | the partition's state in ZooKeeper (no leader: offline, leader -1) |
 //! | `partition T-P has isr 1,2` | the ISR holds exactly these brokers, in any order |
 //! | `partition T-P has replicas 1,2` | the assignment, in this order (the first is the preferred leader) |
@@ -62,6 +63,7 @@ pub const FORMS: &[&str] = &[
     "topic T is absent",
     "topic T has N partitions",
     "topic T has replication factor N",
+    "topic T has config KEY=VALUE",
     "partition T-P has leader N",
     "partition T-P has no leader",
     "partition T-P has isr N,N…",
@@ -140,6 +142,12 @@ pub enum Check {
     TopicReplicationFactor {
         topic: String,
         factor: usize,
+    },
+    /// A topic-level config override, as stored in `/config/topics/T`.
+    TopicConfig {
+        topic: String,
+        key: String,
+        value: String,
     },
     /// `leader: None` = the partition has no leader (offline).
     PartitionLeader {
@@ -264,6 +272,19 @@ impl Check {
                 topic: t.to_string(),
                 factor: count(n, "replicas")?,
             },
+            ["topic", t, "has", "config", kv] => {
+                let (key, value) = kv
+                    .split_once('=')
+                    .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                    .ok_or_else(|| {
+                        format!("`{kv}` is not KEY=VALUE (such as min.insync.replicas=2)")
+                    })?;
+                Check::TopicConfig {
+                    topic: t.to_string(),
+                    key: key.to_string(),
+                    value: value.to_string(),
+                }
+            }
             ["partition", tp, "has", "leader", n] => {
                 let (topic, partition) = topic_partition(tp)?;
                 Check::PartitionLeader {
@@ -448,6 +469,16 @@ impl Check {
                     .find(|p| p.partition == 0)
                     .is_some_and(|p| p.replicas.len() == *factor)
             }),
+            Check::TopicConfig { topic, key, value } => {
+                let path = format!("/config/topics/{topic}");
+                leader_tree(cluster).is_some_and(|t| {
+                    t.iter()
+                        .find(|z| z.path == path)
+                        .and_then(|z| z.data.as_deref())
+                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                        .is_some_and(|json| json["config"][key.as_str()].as_str() == Some(value))
+                })
+            }
             Check::PartitionLeader {
                 topic,
                 partition,
@@ -697,6 +728,12 @@ impl Check {
             }
             Check::TopicReplicationFactor { topic, factor } => {
                 format!("topic {topic} has replication factor {factor}")
+            }
+            Check::TopicConfig { topic, key, value } if ko => {
+                format!("{topic} 토픽의 설정 {key}가 {value}이다")
+            }
+            Check::TopicConfig { topic, key, value } => {
+                format!("topic {topic} has {key}={value}")
             }
             Check::PartitionLeader {
                 topic,
@@ -1602,6 +1639,40 @@ mod tests {
         assert!(!holds(&c, "topic my-topic has at least 0 messages"));
         assert!(!holds(&c, "broker 3 has every record of my-topic"));
         assert!(holds(&c, "partition my-topic-1 has 0 messages"));
+    }
+
+    #[test]
+    fn topic_config_goals_read_the_topic_config_znode() {
+        let ok = |l: &str| Check::parse(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+        assert_eq!(
+            ok("topic orders has config min.insync.replicas=2"),
+            Check::TopicConfig {
+                topic: "orders".into(),
+                key: "min.insync.replicas".into(),
+                value: "2".into()
+            }
+        );
+        let err = |l: &str| Check::parse(l).unwrap_err();
+        assert!(err("topic orders has config min.insync.replicas").contains("KEY=VALUE"));
+        assert!(err("topic orders has config =2").contains("KEY=VALUE"));
+        assert!(err("topic orders has config min.insync.replicas=").contains("KEY=VALUE"));
+
+        let mut c = Cluster::seed_cluster(1);
+        assert!(c.wait_until_ready(60_000));
+        assert!(c.wait_until_brokers_ready(60_000));
+        assert!(!holds(&c, "topic orders has config min.insync.replicas=2"));
+        script(
+            &mut c,
+            "kafka-topics --create --topic orders --bootstrap-server kafka1:19091 --replication-factor 3 --config min.insync.replicas=2 --config retention.ms=60000\n\
+             kafka-topics --create --topic plain --bootstrap-server kafka1:19091",
+        );
+        assert!(holds(&c, "topic orders has config min.insync.replicas=2"));
+        assert!(holds(&c, "topic orders has config retention.ms=60000"));
+        assert!(!holds(&c, "topic orders has config min.insync.replicas=1"));
+        assert!(!holds(&c, "topic orders has config cleanup.policy=delete"));
+        // A topic without overrides: the broker default is not a topic config.
+        assert!(!holds(&c, "topic plain has config min.insync.replicas=1"));
+        assert!(!holds(&c, "topic other has config min.insync.replicas=2"));
     }
 
     #[test]
