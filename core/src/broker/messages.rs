@@ -366,6 +366,12 @@ pub enum GroupRequest {
     Describe,
     /// Every group this broker coordinates (the group id of the request is ignored).
     List,
+    /// DeleteGroups for this one group (the admin client sends one per coordinator).
+    DeleteGroup,
+    /// OffsetDelete: drop the committed offsets of these partitions.
+    OffsetDelete {
+        partitions: Vec<(String, i32)>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -380,6 +386,11 @@ pub enum GroupResponse {
     OffsetFetch(Vec<((String, i32), i64)>),
     Describe(crate::kafka::group::GroupDescription),
     List(Vec<(String, String, crate::kafka::group::GroupState)>),
+    /// DeleteGroups' error name for the group (`NONE` when deleted).
+    DeleteGroup(String),
+    /// OffsetDelete: the group-level error name, then each partition's (empty when the
+    /// group-level error is not `NONE`).
+    OffsetDelete(String, Vec<((String, i32), String)>),
 }
 
 impl GroupRequest {
@@ -393,6 +404,8 @@ impl GroupRequest {
             GroupRequest::OffsetFetch { .. } => "OffsetFetch",
             GroupRequest::Describe => "DescribeGroups",
             GroupRequest::List => "ListGroups",
+            GroupRequest::DeleteGroup => "DeleteGroups",
+            GroupRequest::OffsetDelete { .. } => "OffsetDelete",
         }
     }
 }

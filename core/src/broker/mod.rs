@@ -13,6 +13,7 @@ pub mod controller_admin;
 pub mod coordinator;
 mod data_path;
 mod describe_configs;
+mod group_log;
 pub mod log;
 pub mod messages;
 pub mod metadata;
@@ -83,6 +84,11 @@ pub enum BrokerTimer {
     /// A consumer group's next deadline (join, sync, session).
     Group {
         group_id: String,
+    },
+    /// A coordinator write to `__consumer_offsets` waiting for replication timed out
+    /// (`offsets.commit.timeout.ms`).
+    GroupAppendTimeout {
+        id: u64,
     },
     /// A DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata timed out.
     TopicAdmin {
@@ -1646,6 +1652,7 @@ impl Broker {
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
             BrokerTimer::Group { group_id } => self.on_group_timer(&group_id, ctx),
+            BrokerTimer::GroupAppendTimeout { id } => self.on_group_append_timeout(id, ctx),
             BrokerTimer::TopicAdmin { id } => self.on_topic_admin_timeout(id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;

@@ -5,6 +5,7 @@
 
 pub mod clients_cli;
 pub mod consumer_groups;
+pub mod consumer_groups_reset;
 pub mod consumer_programs;
 pub mod docker;
 pub mod jobs;
@@ -84,6 +85,10 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
       [--group G [--consumer-property partition.assignment.strategy=range|roundrobin|...]]
   kafka-consumer-groups --bootstrap-server B --list
   kafka-consumer-groups --bootstrap-server B --describe --group G [--members [--verbose] | --state]
+  kafka-consumer-groups --bootstrap-server B --reset-offsets --group G (--topic T[:P,..] | --all-topics)
+      (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime D
+      | --by-duration PnDTnHnMnS) [--dry-run | --execute]
+  kafka-consumer-groups --bootstrap-server B --delete --group G | --delete-offsets --group G --topic T
   python producer.py            the seed's producer: key, value pairs from a here-document
   python consumer.py &          the seed's consumer (topic test, from the earliest offset)
   jobs | kill %N                background programs (a script's end interrupts them, as Ctrl-C)
