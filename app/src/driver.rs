@@ -458,6 +458,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 10,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -465,6 +466,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 0,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
