@@ -13,6 +13,7 @@ pub mod leader_election;
 pub mod parse;
 pub mod python_repr;
 pub mod script;
+pub mod session;
 pub mod zookeeper_shell;
 
 use crate::cluster::Cluster;
