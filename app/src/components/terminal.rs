@@ -197,7 +197,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 <span class="ps" aria-hidden="true">{ ps }</span>
                 <input id={input_id} ref={input} {onkeydown} autocomplete="off" spellcheck="false"
                     autocapitalize="off" placeholder={ hint } aria-label={ format!("{title}: {hint}") } />
-                <button type="submit">{ submit }</button>
+                // A consumer reads no input: nothing to send.
+                if !props.busy || props.prompt.is_some() {
+                    <button type="submit">{ submit }</button>
+                }
             </form>
         </section>
     }

@@ -432,6 +432,9 @@ pub fn python(
 ) -> CommandOutput {
     let script = args.first().map(|s| s.rsplit('/').next().unwrap_or(s));
     match script {
+        // Python's own options; after the script's name, arguments are the script's (the
+        // seed's scripts ignore them).
+        Some("-h" | "--help" | "-?") => CommandOutput::out(PYTHON_HELP),
         Some("producer.py") if stdin.is_none() && c.tty => {
             // Typed at a terminal: it asks for a key, then a value, until Ctrl-C or Ctrl-D.
             let seed: Vec<String> = SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect();
@@ -479,6 +482,20 @@ pub fn python(
         ),
     }
 }
+
+/// `python --help`, shortened to what the playground runs.
+pub const PYTHON_HELP: &str = "usage: python [option] ... [-c cmd | -m mod | file | -] [arg] ...
+Options and arguments:
+-h     : print this help message and exit (also -? or --help)
+file   : program read from script file
+arg ...: arguments passed to program in sys.argv[1:]
+
+The playground runs the seed tutorial's two kafka-python scripts (bootstrap_servers
+127.0.0.1:9091-9093, topic test):
+  python producer.py    asks for a key, then a value; sends {key: value} as JSON and flushes;
+                        again, until Ctrl-C (or Ctrl-D, or the end of a here-document)
+  python consumer.py    prints every message of test from the earliest offset until Ctrl-C
+";
 
 /// What producer.py prints first.
 const PYTHON_PRODUCER_BANNER: &str = "topic: test(defualt)\n";
