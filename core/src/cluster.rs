@@ -39,6 +39,11 @@ pub struct Cluster {
     pub(crate) clients_opened: u64,
     /// Programs running in the background (`    clients_opened: u64,`), oldest first.
     pub(crate) jobs: Vec<crate::cli::jobs::Job>,
+    /// Commands run at an interactive terminal (the page's session): a program that runs
+    /// until Ctrl-C goes to the foreground there instead of being refused.
+    pub(crate) tty: bool,
+    /// The foreground program the last command started at such a terminal.
+    pub(crate) started: Option<crate::cli::session::Foreground>,
     /// Every command run so far (for sharing/export of a scenario).
     history: Vec<String>,
 }
@@ -140,6 +145,8 @@ impl Cluster {
             broker_hosts,
             clients_opened: 0,
             jobs: Vec::new(),
+            tty: false,
+            started: None,
             history: Vec::new(),
         }
     }

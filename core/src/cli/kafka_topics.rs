@@ -126,6 +126,31 @@ fn parse(args: &[&str]) -> Result<Opts, String> {
     Ok(o)
 }
 
+/// `--help`: TopicCommand's options the playground models.
+pub const HELP: &str = "This tool helps to create, delete, describe, or change a topic.
+Option                                   Description
+------                                   -----------
+--alter                                  add partitions to a topic (--partitions, only increases)
+--bootstrap-server <host:port,...>       REQUIRED: the Kafka server(s) to connect to
+--config <name=value>                    a topic config for --create, e.g. min.insync.replicas=2
+                                           (repeatable)
+--create                                 create a new topic
+--delete                                 delete a topic
+--describe                               list details (partitions, leader, replicas, isr)
+--exclude-internal                       leave out internal topics (__consumer_offsets) with
+                                           --list or --describe
+--help                                   print usage information
+--if-exists                              --alter or --delete only if the topic exists
+--if-not-exists                          --create only if the topic does not exist yet
+--list                                   list the topics
+--partitions <n>                         the number of partitions to create, or to grow to
+--replication-factor <n>                 the replicas per partition of a topic being created
+--topic <topic>                          the topic to create, alter, describe or delete
+--unavailable-partitions                 with --describe: only partitions without a leader
+--under-replicated-partitions            with --describe: only partitions with fewer in-sync
+                                           replicas than replicas
+";
+
 fn usage_error(msg: &str) -> CommandOutput {
     CommandOutput::err(
         1,
@@ -135,6 +160,9 @@ fn usage_error(msg: &str) -> CommandOutput {
 
 /// `kafka-topics ARGS`; `inside` = the container it runs in (`docker exec kafka1 …`).
 pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(HELP);
+    }
     if args.contains(&"--zookeeper") {
         return CommandOutput::err(
             1,
