@@ -271,7 +271,7 @@ pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
                         </label>
                     }
                     <label>{ gtext(l, G::GroupField) }
-                        <input id="consumer-group" list="consumer-groups" value={(*group).clone()} size="8" autocomplete="off"
+                        <input id="consumer-group" list="consumer-groups" value={(*group).clone()} size="13" autocomplete="off"
                             maxlength={MAX_GROUP_ID.to_string()} placeholder={ gtext(l, G::GroupHint) }
                             oninput={ { let g = group.clone(); Callback::from(move |e: InputEvent| g.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } />
                     </label>
@@ -378,6 +378,10 @@ fn seconds(ms: u64) -> String {
     format!("{}.{} s", ms / 1000, ms % 1000 / 100)
 }
 
+/// A partition of the group's strip: topic, partition and its owner (name and mark, no mark
+/// for a member the panels did not start), if any.
+type StripCell = (String, i32, Option<(String, Option<usize>)>);
+
 #[function_component(GroupSection)]
 pub fn group_section(props: &GroupSectionProps) -> Html {
     let l = props.lang;
@@ -397,7 +401,7 @@ pub fn group_section(props: &GroupSectionProps) -> Html {
             None => (m.client_id.clone(), None),
         })
     };
-    let strip: Vec<(String, i32, Option<(String, Option<usize>)>)> = props
+    let strip: Vec<StripCell> = props
         .view
         .iter()
         .flat_map(|v| v.offsets.iter())
@@ -406,7 +410,7 @@ pub fn group_section(props: &GroupSectionProps) -> Html {
                 .consumer_id
                 .as_deref()
                 .filter(|id| *id != "-")
-                .and_then(|id| owner_of(id));
+                .and_then(&owner_of);
             Some((r.topic.clone()?, r.partition?, owner))
         })
         .collect();
@@ -526,10 +530,11 @@ pub fn consumer_card_view(props: &ConsumerCardProps) -> Html {
             }
         } else {
             html! {
+                <div class="table-scroll">
                 <table class="kd-table lag-table member-table">
                     <thead><tr>
-                        <th scope="col">{ text(l, Label::PartitionCol) }</th>
-                        <th scope="col" class="num">{ text(l, Label::PositionCol) }</th>
+                        <th scope="col"><abbr title={ text(l, Label::PartitionCol) }>{ gtext(l, G::PartitionShort) }</abbr></th>
+                        <th scope="col" class="num"><abbr title={ text(l, Label::PositionCol) }>{ gtext(l, G::PositionShort) }</abbr></th>
                         <th scope="col" class="num"><abbr title={ gtext(l, G::CommittedCol) }>{ gtext(l, G::CommittedShort) }</abbr></th>
                         <th scope="col" class="num"><abbr title={ text(l, Label::HighWatermarkCol) }>{ text(l, Label::HighWatermarkShort) }</abbr></th>
                         <th scope="col" class="num"><abbr title={ gtext(l, G::LagCommittedTip) }>{ text(l, Label::LagCol) }</abbr></th>
@@ -546,6 +551,7 @@ pub fn consumer_card_view(props: &ConsumerCardProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
             }
         }
     } else {

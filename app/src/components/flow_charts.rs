@@ -36,10 +36,19 @@ struct Scale {
 }
 
 impl Scale {
-    fn new(series: &[Series]) -> Scale {
+    /// Fits the series; `range` (first and last sample time) widens the time axis to it.
+    fn new(series: &[Series], range: Option<(u64, u64)>) -> Scale {
         let all = || series.iter().flat_map(|s| s.points.iter());
-        let t0 = all().map(|p| p.0).min().unwrap_or(0);
-        let t1 = all().map(|p| p.0).max().unwrap_or(0);
+        let t0 = all()
+            .map(|p| p.0)
+            .chain(range.map(|r| r.0))
+            .min()
+            .unwrap_or(0);
+        let t1 = all()
+            .map(|p| p.0)
+            .chain(range.map(|r| r.1))
+            .max()
+            .unwrap_or(0);
         let max = all()
             .map(|p| p.1.clamp(0, i64::from(u32::MAX / 2)) as u32)
             .max()
@@ -112,6 +121,9 @@ pub struct LineChartProps {
     /// A line under the legend (what was left out, how the values are computed).
     #[prop_or_default]
     pub note: Option<String>,
+    /// The time axis spans at least this (first and last sample), as the other charts do.
+    #[prop_or_default]
+    pub t_range: Option<(u64, u64)>,
 }
 
 #[function_component(LineChart)]
@@ -131,7 +143,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         };
     }
     let owned: Vec<Series> = series.iter().map(|s| (*s).clone()).collect();
-    let scale = Scale::new(&owned);
+    let scale = Scale::new(&owned, props.t_range);
     let last_t = owned
         .iter()
         .filter_map(|s| s.points.last())
@@ -223,7 +235,7 @@ pub fn flow_series(l: Lang, samples: &[FlowSample]) -> Vec<Series> {
     };
     vec![
         series(G::ProducedSeries, 0, |s| s.produced),
-        series(G::ConsumedSeries, 1, |s| s.consumed),
+        series(G::ConsumedAll, 1, |s| s.consumed),
     ]
 }
 
@@ -276,6 +288,11 @@ pub fn flow_charts(props: &FlowChartsProps) -> Html {
             String::new()
         }
     );
+    let t_range = props
+        .samples
+        .first()
+        .zip(props.samples.last())
+        .map(|(a, b)| (a.t_ms, b.t_ms));
     html! {
         <>
             <LineChart lang={l} id="flow-chart" caption={gtext(l, G::FlowChart).to_string()}
@@ -283,7 +300,7 @@ pub fn flow_charts(props: &FlowChartsProps) -> Html {
                 empty={text(l, Label::NoSamples).to_string()} />
             <LineChart lang={l} id="lag-chart" caption={gtext(l, G::LagChart).to_string()}
                 unit={gtext(l, G::Records).to_string()} series={lags}
-                empty={gtext(l, G::NoGroupSamples).to_string()} note={Some(note)} />
+                empty={gtext(l, G::NoGroupSamples).to_string()} note={Some(note)} {t_range} />
         </>
     }
 }
@@ -322,7 +339,7 @@ mod tests {
             style: 0,
             points: vec![(0, 0), (20_000, 37)],
         };
-        let scale = Scale::new(std::slice::from_ref(&s));
+        let scale = Scale::new(std::slice::from_ref(&s), None);
         assert_eq!((scale.t0, scale.span, scale.max), (0, 20_000, 50));
         assert_eq!(scale.y(50), TOP);
         assert_eq!(scale.y(-3), H - BOTTOM);

@@ -152,7 +152,7 @@ pub fn group_detail(props: &GroupDetailProps) -> Html {
                     gtext(l, G::CoordinatorWord), g.coordinator,
                     gtext(l, G::MembersWord), g.members.len()) }
                 if let Some(p) = &g.protocol {
-                    { format!(" · {} {p}", gtext(l, G::AssignorCol)) }
+                    { format!(" · {} {p}", gtext(l, G::AssignorWord)) }
                 }
             </p>
             if rebalancing {
@@ -201,8 +201,7 @@ pub fn group_detail(props: &GroupDetailProps) -> Html {
                     <table id="kd-group-offsets" class="kd-table">
                         <caption>{ gtext(l, G::GroupOffsetsTable) }</caption>
                         <thead><tr>
-                            <th scope="col">{ gtext(l, G::TopicCol) }</th>
-                            <th scope="col" class="num">{ text(l, Label::PartitionCol) }</th>
+                            <th scope="col">{ text(l, Label::PartitionCol) }</th>
                             <th scope="col" class="num">{ gtext(l, G::CurrentOffsetCol) }</th>
                             <th scope="col" class="num">{ gtext(l, G::LogEndOffsetCol) }</th>
                             <th scope="col" class="num"><abbr title={ gtext(l, G::LagCommittedTip) }>{ gtext(l, G::LagCol) }</abbr></th>
@@ -220,8 +219,10 @@ pub fn group_detail(props: &GroupDetailProps) -> Html {
                                 html! {
                                     <tr data-topic={r.topic.clone().unwrap_or_default()}
                                         data-partition={r.partition.map(|p| p.to_string()).unwrap_or_default()}>
-                                        <td><code>{ r.topic.clone().unwrap_or_default() }</code></td>
-                                        <td class="num">{ or_dash(r.partition.map(i64::from)) }</td>
+                                        <th scope="row"><code class="kd-tp">{ match (&r.topic, r.partition) {
+                                            (Some(t), Some(p)) => format!("{t}-{p}"),
+                                            _ => "–".to_string(),
+                                        } }</code></th>
                                         <td class="num committed">{ or_dash(r.current_offset) }</td>
                                         <td class="num">{ or_dash(r.log_end_offset) }</td>
                                         <td class={classes!("num", "lag", lag.is_some_and(|x| x > 0).then_some("behind"))}>{ or_dash(lag) }</td>
