@@ -153,7 +153,7 @@ test('two panel consumers in a group split my-topic, the browser shows their lag
   // Stop the producer, then one member: the other takes every partition in a newer generation.
   await page.click('#auto-on');
   await page.waitForSelector('#auto-on[aria-pressed="false"]');
-  const names = await page.$$eval('.consumer-card[data-group="g1"] .consumer-name', (n) => n.map((x) => x.textContent.trim()));
+  const names = await page.$$eval('.consumer-card[data-group="g1"]', (c) => c.map((x) => x.getAttribute('aria-label')));
   await page.click('.consumer-card[data-group="g1"]:nth-of-type(2) .consumer-stop');
   await page.waitForFunction(() => document.querySelectorAll('.consumer-card[data-group="g1"]').length === 1);
   await page.waitForFunction(() => document.querySelector('.consumer-card[data-group="g1"] .member-assigned')?.dataset.partitions === '0,1,2', null, { timeout: 30000 });

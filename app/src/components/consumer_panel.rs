@@ -271,7 +271,7 @@ pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
                         </label>
                     }
                     <label>{ gtext(l, G::GroupField) }
-                        <input id="consumer-group" list="consumer-groups" value={(*group).clone()} size="13" autocomplete="off"
+                        <input id="consumer-group" list="consumer-groups" value={(*group).clone()} size="15" autocomplete="off"
                             maxlength={MAX_GROUP_ID.to_string()} placeholder={ gtext(l, G::GroupHint) }
                             oninput={ { let g = group.clone(); Callback::from(move |e: InputEvent| g.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } />
                     </label>
