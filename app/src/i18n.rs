@@ -144,6 +144,8 @@ pub enum Label {
     PreferredCol,
     NoLeader,
     IsrChart,
+    /// The consumer-group views and flow charts (see `i18n_groups`).
+    Group(crate::i18n_groups::G),
     IsrSum,
     UnderReplicatedSeries,
     SecondsAxis,
@@ -433,6 +435,7 @@ pub fn text(lang: Lang, label: Label) -> &'static str {
         (Lang::Ko, PreferredCol) => "선호 리더",
         (Lang::En, NoLeader) => "none",
         (Lang::Ko, NoLeader) => "없음",
+        (l, Group(g)) => crate::i18n_groups::gtext(l, g),
         (Lang::En, IsrChart) => "ISR over time",
         (Lang::Ko, IsrChart) => "시간에 따른 ISR",
         (Lang::En, IsrSum) => "in-sync replicas (sum over partitions)",

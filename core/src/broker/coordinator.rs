@@ -103,7 +103,7 @@ impl Broker {
     }
 
     /// Whether this broker leads the group's offsets partition (and so coordinates it).
-    fn coordinates(&self, group_id: &str) -> bool {
+    pub fn coordinates(&self, group_id: &str) -> bool {
         let key = (OFFSETS_TOPIC.to_string(), self.group_partition(group_id));
         self.replicas
             .parts
