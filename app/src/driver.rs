@@ -760,6 +760,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "my-topic".into(),
             rate: 20,
+            producers: 1,
         }));
         for _ in 0..40 {
             d.frame(100.0);

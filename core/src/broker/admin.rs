@@ -5,7 +5,8 @@
 //! `default.api.timeout.ms`. The CLI reads [`AdminClient::result`].
 
 use crate::broker::messages::{
-    BrokerId, ConfigEntry, CreatableTopic, CreateResult, ElectionType, KafkaMessage, TopicMetadata,
+    BrokerId, CreatableTopic, CreateResult, ElectionType, KafkaMessage, TopicConfigsResult,
+    TopicMetadata,
 };
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 
@@ -111,7 +112,7 @@ pub enum AdminResult {
     /// (topic, partition, outcome) as the controller answered.
     Elected(Vec<(String, i32, CreateResult)>),
     /// Per topic: its non-default config entries, or the error.
-    Configs(Vec<(String, Result<Vec<ConfigEntry>, (String, String)>)>),
+    Configs(Vec<(String, TopicConfigsResult)>),
     /// `Timed out waiting for a node assignment. Call: <name>`.
     TimedOut(&'static str),
 }

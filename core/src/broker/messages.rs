@@ -127,6 +127,9 @@ pub enum ConfigSource {
     StaticBrokerConfig,
 }
 
+/// A topic's non-default config entries, or `(ERROR_NAME, message)`.
+pub type TopicConfigsResult = Result<Vec<ConfigEntry>, (String, String)>;
+
 /// One non-default config entry of a topic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigEntry {
@@ -219,7 +222,7 @@ pub enum KafkaMessage {
     /// Per topic: its entries that are not defaults, or an error.
     DescribeConfigsResponse {
         corr: u32,
-        results: Vec<(String, Result<Vec<ConfigEntry>, (String, String)>)>,
+        results: Vec<(String, TopicConfigsResult)>,
     },
     DeleteTopicsRequest {
         corr: u32,

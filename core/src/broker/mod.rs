@@ -1251,6 +1251,12 @@ impl Broker {
                         self.get(ctx, &path, false, why);
                     }
                     let became = self.replicas.apply(me, &p, ctx.now);
+                    // makeLeader: "we may need to increment high watermark since ISR could be
+                    // down to 1".
+                    let key = (p.topic.clone(), p.partition);
+                    if self.replicas.maybe_advance_hw(me, &key) {
+                        self.hw_moved = true;
+                    }
                     if became {
                         let (topic, partition, leader, epoch) =
                             (p.topic.clone(), p.partition, p.leader, p.leader_epoch);
@@ -1267,6 +1273,7 @@ impl Broker {
                 // start fetching at once.
                 self.complete_produces(ctx);
                 self.complete_fetches(ctx);
+                self.hw_moved = false;
                 self.run_fetchers(ctx);
                 self.sync_group_ownership();
             }

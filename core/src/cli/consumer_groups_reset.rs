@@ -267,7 +267,7 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
         None => (s, None),
     };
     // A signed integer then the unit letter.
-    fn take<'a>(s: &'a str, unit: char) -> Result<(Option<&'a str>, &'a str), ()> {
+    fn take(s: &str, unit: char) -> Result<(Option<&str>, &str), ()> {
         match s.find(unit) {
             Some(i) => Ok((Some(&s[..i]), &s[i + 1..])),
             None => Ok((None, s)),

@@ -48,10 +48,10 @@ pub fn validate(configs: &[(String, String)]) -> Result<(), String> {
                 Ok(_) => return Err(invalid("Value must be at least 1")),
                 Err(_) => return Err(invalid("Not a number of type INT")),
             },
-            "unclean.leader.election.enable" | "preallocate" | "message.downconversion.enable" => {
-                if !matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "false") {
-                    return Err(invalid("Expected value to be either true or false"));
-                }
+            "unclean.leader.election.enable" | "preallocate" | "message.downconversion.enable"
+                if !matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "false") =>
+            {
+                return Err(invalid("Expected value to be either true or false"));
             }
             _ => {}
         }
