@@ -3,6 +3,7 @@
 
 use crate::isr_history::{IsrHistory, Sample};
 use crate::panel_clients::{PanelAction, PanelClients};
+use crate::terminals::{TermAction, Terminals};
 use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
 use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
@@ -56,6 +57,8 @@ pub struct Driver {
     isr_history: IsrHistory,
     /// The producers and consumers the panels started.
     clients: PanelClients,
+    /// The page's terminals, their shells and screens.
+    terminals: Terminals,
 }
 
 /// A compose file that cannot become a cluster: the line and what is wrong there.
@@ -97,6 +100,7 @@ impl Driver {
             fast_forward: None,
             isr_history: IsrHistory::default(),
             clients: PanelClients::default(),
+            terminals: Terminals::default(),
         }
     }
 
@@ -141,6 +145,8 @@ impl Driver {
         self.fast_forward = None;
         self.isr_history.clear();
         self.clients = PanelClients::default();
+        // The programs ran on the old cluster; the screens stay.
+        self.terminals.reset_sessions();
     }
 
     /// The panels' producers and consumers and what they show.
@@ -161,6 +167,32 @@ impl Driver {
     /// Takes the panels' processes' results and records (every frame).
     pub fn poll_clients(&mut self) {
         self.clients.poll(&mut self.cluster);
+    }
+
+    /// The terminals, their screens and what runs in them.
+    pub fn terminals(&self) -> &Terminals {
+        &self.terminals
+    }
+
+    /// Runs a terminal action (a command, a line typed to a program, Ctrl-C, Ctrl-D, a
+    /// terminal opened or closed), journaled so share links replay it. Returns false when it
+    /// could not be done (then it is not journaled).
+    pub fn terminal(&mut self, action: &TermAction) -> bool {
+        let at = self.cluster.now_ms();
+        let done = self.terminals.apply(&mut self.cluster, action);
+        if done {
+            self.journal.push((at, action.journal_line()));
+        }
+        self.sync_target();
+        done
+    }
+
+    /// Moves the terminals' programs' output onto their screens (every frame); a program that
+    /// ended by itself is journaled as ending now.
+    fn poll_terminals(&mut self) {
+        for end in self.terminals.poll(&mut self.cluster, true) {
+            self.terminal(&end);
+        }
     }
 
     pub fn journal(&self) -> &[(u64, String)] {
@@ -191,6 +223,7 @@ impl Driver {
     /// Rebuilds a shared situation: the same seed and boot, each script at its time, then the
     /// clock where the sharer left it.
     pub fn replay(&mut self, seed: u64, booted: bool, journal: &[(u64, String)], now_ms: u64) {
+        self.terminals = Terminals::default();
         if booted {
             self.restart_booted(seed);
         } else {
@@ -200,20 +233,26 @@ impl Driver {
             if *at > self.cluster.now_ms() {
                 self.advance(*at, usize::MAX, &mut || true);
             }
-            match PanelAction::from_journal(script) {
-                Some(action) => {
-                    self.panel(&action);
-                }
-                None => {
+            // What the programs printed until now goes on the screens; a program ends only
+            // where the journal says it did.
+            self.terminals.poll(&mut self.cluster, false);
+            if let Some(action) = PanelAction::from_journal(script) {
+                self.panel(&action);
+            } else if let Some(action) = TermAction::from_journal(script) {
+                if !self.terminal(&action) {
+                    // Keep the journal as it came, even where this replay refused the action.
                     self.journal.push((self.cluster.now_ms(), script.clone()));
-                    let _: ScriptOutput = run_script(&mut self.cluster, script, false);
                 }
+            } else {
+                self.journal.push((self.cluster.now_ms(), script.clone()));
+                let _: ScriptOutput = run_script(&mut self.cluster, script, false);
             }
         }
         if now_ms > self.cluster.now_ms() {
             self.advance(now_ms, usize::MAX, &mut || true);
         }
         self.poll_clients();
+        self.terminals.poll(&mut self.cluster, false);
         self.sync_target();
     }
 
@@ -247,6 +286,7 @@ impl Driver {
                 self.fast_forward = None;
             }
             self.poll_clients();
+            self.poll_terminals();
             return reached;
         }
         if self.running {
@@ -254,6 +294,7 @@ impl Driver {
         }
         let reached = self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget);
         self.poll_clients();
+        self.poll_terminals();
         reached
     }
 
@@ -307,6 +348,7 @@ impl Driver {
             }
         }
         self.poll_clients();
+        self.poll_terminals();
         self.target_ms = self.cluster.now_ms() as f64;
     }
 
@@ -458,6 +500,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 10,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -465,6 +508,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 0,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -504,6 +548,126 @@ mod tests {
         assert_eq!(
             other.clients().consumers()[0].received,
             d.clients().consumers()[0].received
+        );
+    }
+
+    /// A screen as text (live polls and replay split the output at other places).
+    fn screen_text(d: &Driver, t: u32) -> String {
+        use crate::terminals::Line;
+        let term = d.terminals().iter().find(|x| x.id == t).unwrap();
+        term.screen()
+            .lines
+            .iter()
+            .map(|l| match l {
+                Line::Command(c) => format!("$ {c}"),
+                Line::Input(s) | Line::Out(s) | Line::Err(s) => s.clone(),
+                Line::Signal(s) => s.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn terminals_stream_foreground_programs_and_replay_the_same_run_and_screens() {
+        let mut d = Driver::new(7);
+        d.restart_booted(7);
+        let b = "--bootstrap-server 127.0.0.1:9091";
+        let run = |d: &mut Driver, t: u32, line: &str| {
+            assert!(d.terminal(&TermAction::Run {
+                t,
+                line: line.into()
+            }));
+        };
+        run(
+            &mut d,
+            1,
+            &format!(
+                "kafka-topics {b} --create --topic test --partitions 2 --replication-factor 2"
+            ),
+        );
+        for _ in 0..10 {
+            d.frame(100.0);
+        }
+        run(
+            &mut d,
+            1,
+            &format!("kafka-console-consumer {b} --topic test"),
+        );
+        assert!(d.terminals().iter().next().unwrap().busy());
+        assert!(d.terminal(&TermAction::Open { t: 2 }));
+        run(
+            &mut d,
+            2,
+            &format!("kafka-console-consumer {b} --topic test --from-beginning --max-messages 2 &"),
+        );
+        run(
+            &mut d,
+            2,
+            &format!("kafka-console-producer {b} --topic test"),
+        );
+        for _ in 0..10 {
+            d.frame(100.0);
+        }
+        for line in ["1", "2", "3"] {
+            assert!(d.terminal(&TermAction::Input {
+                t: 2,
+                line: line.into()
+            }));
+            for _ in 0..5 {
+                d.frame(100.0);
+            }
+        }
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        let shown = screen_text(&d, 1);
+        assert!(shown.ends_with("1\n2\n3"), "{shown}");
+        // The job in terminal 2 ended by itself: journaled.
+        assert!(
+            d.journal()
+                .iter()
+                .any(|(_, l)| l.contains("\"do\":\"end\"")),
+            "{:?}",
+            d.journal()
+        );
+        assert!(d.terminal(&TermAction::Interrupt { t: 1 }));
+        assert!(d.terminal(&TermAction::Eof { t: 2 }));
+        assert!(
+            !d.terminal(&TermAction::Eof { t: 2 }),
+            "nothing runs there any more"
+        );
+        run(&mut d, 1, "python consumer.py");
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        let one = screen_text(&d, 1);
+        assert!(
+            one.contains(
+                "3\n^C\nProcessed a total of 3 messages\n$ python consumer.py\nTopic default: test"
+            ),
+            "{one}"
+        );
+        let two = screen_text(&d, 2);
+        assert!(two.contains(">1\n>2\n>3\n"), "{two}");
+        assert!(two.ends_with("\n^D"), "{two}");
+        assert!(two.contains("Processed a total of 2 messages"), "{two}");
+        assert!(two.contains("[1]+  Done"), "{two}");
+
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(7, true, &journal, now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.journal(), &journal[..]);
+        assert_eq!(screen_text(&other, 1), one);
+        assert_eq!(screen_text(&other, 2), two);
+        assert!(one.ends_with("Received message: 3 at offset 2"), "{one}");
+        assert!(
+            other.terminals().iter().next().unwrap().busy(),
+            "consumer.py still runs"
         );
     }
 

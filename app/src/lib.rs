@@ -9,6 +9,7 @@ pub mod message_kind;
 pub mod panel_clients;
 pub mod share;
 pub mod shortcuts;
+pub mod terminals;
 pub mod tutorial_state;
 
 pub use components::app::App;

@@ -26,8 +26,19 @@ pub const SEED_TOPIC: &str = "test";
 const KEEP_SENT: usize = 30;
 const KEEP_RECORDS: usize = 100;
 
-/// Fastest automatic producer (messages per virtual second).
+/// Fastest automatic producer (messages per virtual second, per producer process).
 pub const MAX_RATE: u32 = 100;
+
+/// Most producer processes the automatic producer runs side by side.
+pub const MAX_PRODUCERS: u32 = 5;
+
+fn one_producer() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
 
 /// Which program a consumer panel stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,10 +66,13 @@ pub enum PanelAction {
         value: String,
         acks: i16,
     },
-    /// The automatic producer: `rate` messages per second to `topic`; 0 stops it.
+    /// The automatic producer: `producers` processes, each sending `rate` messages per
+    /// second to `topic`; rate 0 stops them. (Journals from before `producers` mean one.)
     Auto {
         topic: String,
         rate: u32,
+        #[serde(default = "one_producer", skip_serializing_if = "is_one")]
+        producers: u32,
     },
     StartConsumer {
         program: Program,
@@ -103,19 +117,31 @@ pub struct Sent {
     pub outcome: Option<Result<(i32, i64), String>>,
 }
 
-/// The automatic producer's state.
+/// The automatic producer's state (counts over all its processes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AutoProducer {
     pub topic: String,
+    /// Messages per second, per process.
     pub rate: u32,
+    /// Producer processes.
+    pub producers: u32,
     pub sent: u64,
     pub acked: u64,
     pub failed: u64,
     /// Last error name, if any send failed.
     pub last_error: Option<String>,
-    host: HostId,
-    /// Virtual time of the next send.
-    next_due: u64,
+    hosts: Vec<HostId>,
+    /// Virtual time of each process's next send.
+    next_due: Vec<u64>,
+}
+
+impl AutoProducer {
+    /// Each process's first send: spread evenly over one interval from `now`.
+    fn restart_clock(&mut self, now: u64) {
+        let interval = (1000 / u64::from(self.rate.max(1))).max(1);
+        let n = self.hosts.len() as u64;
+        self.next_due = (0..n).map(|i| now + interval * i / n.max(1)).collect();
+    }
 }
 
 /// A consumer panel: its process, what it received and where it is.
@@ -228,7 +254,11 @@ impl PanelClients {
                 );
                 true
             }
-            PanelAction::Auto { topic, rate } => {
+            PanelAction::Auto {
+                topic,
+                rate,
+                producers,
+            } => {
                 let rate = (*rate).min(MAX_RATE);
                 if rate == 0 {
                     if let Some(a) = self.auto.as_mut() {
@@ -236,38 +266,57 @@ impl PanelClients {
                     }
                     return true;
                 }
+                let producers = (*producers).clamp(1, MAX_PRODUCERS);
                 let now = c.now_ms();
                 match self.auto.as_mut() {
-                    // Same topic: keep the producer (and its counts), change the pace.
-                    Some(a) if a.topic == *topic => {
-                        if a.rate == 0 {
-                            a.next_due = now;
-                        }
+                    // Same topic and processes: keep them (and their counts), change the pace.
+                    Some(a) if a.topic == *topic && a.producers == producers => {
+                        let was_off = a.rate == 0;
                         a.rate = rate;
+                        if was_off {
+                            a.restart_clock(now);
+                        }
                     }
                     _ => {
                         if let Some(old) = self.auto.take() {
-                            c.stop_client(old.host);
+                            for h in old.hosts {
+                                c.stop_client(h);
+                            }
                         }
                         let config = ProducerConfig {
                             linger_ms: 5,
                             ..ProducerConfig::java()
                         };
-                        let Ok(host) =
-                            c.start_producer("auto-producer", &seed_servers(), config, None)
-                        else {
-                            return false;
-                        };
-                        self.auto = Some(AutoProducer {
+                        let mut hosts = Vec::new();
+                        for _ in 0..producers {
+                            match c.start_producer(
+                                "auto-producer",
+                                &seed_servers(),
+                                config.clone(),
+                                None,
+                            ) {
+                                Ok(h) => hosts.push(h),
+                                Err(_) => {
+                                    for h in hosts {
+                                        c.stop_client(h);
+                                    }
+                                    return false;
+                                }
+                            }
+                        }
+                        let mut a = AutoProducer {
                             topic: topic.clone(),
                             rate,
+                            producers,
                             sent: 0,
                             acked: 0,
                             failed: 0,
                             last_error: None,
-                            host,
-                            next_due: now,
-                        });
+                            hosts,
+                            next_due: Vec::new(),
+                        };
+                        a.restart_clock(now);
+                        self.auto = Some(a);
                     }
                 }
                 true
@@ -354,25 +403,34 @@ impl PanelClients {
         self.auto
             .as_ref()
             .filter(|a| a.rate > 0)
-            .map(|a| a.next_due)
+            .and_then(|a| a.next_due.iter().copied().min())
     }
 
-    /// Sends the automatic producer's next record now (the driver calls this when it is due)
-    /// and schedules the one after. A send overdue (the clock jumped in a command) goes now,
-    /// and the missed ones are skipped.
+    /// Sends the record of the automatic producer's process that is due first, now (the
+    /// driver calls this when it is due), and schedules that process's next one. A send
+    /// overdue (the clock jumped in a command) goes now, and the missed ones are skipped.
     pub fn auto_send(&mut self, c: &mut Cluster) {
         let now = c.now_ms();
         let Some(a) = self.auto.as_mut().filter(|a| a.rate > 0) else {
             return;
         };
+        let Some((i, due)) = a
+            .next_due
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by_key(|&(i, d)| (d, i))
+        else {
+            return;
+        };
         a.sent += 1;
         // JSON, so consumer.py can read it too.
         let value = dumps_pair("auto", &a.sent.to_string());
-        let host = a.host;
+        let host = a.hosts[i];
         let topic = a.topic.clone();
         let interval = (1000 / u64::from(a.rate)).max(1);
-        a.next_due = if a.next_due + interval > now {
-            a.next_due + interval
+        a.next_due[i] = if due + interval > now {
+            due + interval
         } else {
             now + interval
         };
@@ -398,12 +456,14 @@ impl PanelClients {
             }
         }
         if let Some(a) = self.auto.as_mut() {
-            for (_, result) in c.take_producer_results(a.host) {
-                match result {
-                    Ok(_) => a.acked += 1,
-                    Err((_, _, e)) => {
-                        a.failed += 1;
-                        a.last_error = Some(e);
+            for &h in &a.hosts {
+                for (_, result) in c.take_producer_results(h) {
+                    match result {
+                        Ok(_) => a.acked += 1,
+                        Err((_, _, e)) => {
+                            a.failed += 1;
+                            a.last_error = Some(e);
+                        }
                     }
                 }
             }
@@ -472,5 +532,67 @@ mod tests {
         assert_eq!(PanelAction::from_journal(&line), Some(a));
         assert_eq!(PanelAction::from_journal("kafka-topics --list"), None);
         assert_eq!(PanelAction::from_journal("# panel {\"do\":\"nope\"}"), None);
+    }
+
+    #[test]
+    fn journals_without_a_producer_count_mean_one_and_one_is_not_written() {
+        let a = PanelAction::from_journal("# panel {\"do\":\"auto\",\"topic\":\"t\",\"rate\":5}");
+        let one = PanelAction::Auto {
+            topic: "t".into(),
+            rate: 5,
+            producers: 1,
+        };
+        assert_eq!(a.as_ref(), Some(&one));
+        assert_eq!(
+            one.journal_line(),
+            "# panel {\"do\":\"auto\",\"topic\":\"t\",\"rate\":5}"
+        );
+        let three = PanelAction::Auto {
+            topic: "t".into(),
+            rate: 5,
+            producers: 3,
+        };
+        assert!(three.journal_line().ends_with(",\"producers\":3}"));
+        assert_eq!(
+            PanelAction::from_journal(&three.journal_line()),
+            Some(three)
+        );
+    }
+
+    #[test]
+    fn three_automatic_producers_send_a_hundred_each_per_second() {
+        let mut c = Cluster::seed_cluster(3);
+        assert!(c.wait_until_ready(60_000) && c.wait_until_brokers_ready(60_000));
+        let mut p = PanelClients::default();
+        let start = c.now_ms();
+        assert!(p.apply(
+            &mut c,
+            &PanelAction::Auto {
+                topic: "test".into(),
+                rate: 100,
+                producers: 3,
+            }
+        ));
+        // As the driver does: each send at its time, then the events up to the frame's end.
+        let end = start + 2_000;
+        while let Some(due) = p.next_auto_send().filter(|&d| d < end) {
+            c.run_until(due);
+            p.auto_send(&mut c);
+        }
+        c.run_until(end + 1_000);
+        p.poll(&mut c);
+        let a = p.auto().unwrap();
+        assert_eq!(a.hosts.len(), 3);
+        assert_eq!(a.sent, 600, "{a:?}");
+        assert_eq!((a.acked, a.failed), (600, 0), "{a:?}");
+        let names: Vec<String> = a
+            .hosts
+            .iter()
+            .map(|&h| c.simulator().host(h).name.clone())
+            .collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("auto-producer-")),
+            "{names:?}"
+        );
     }
 }

@@ -20,10 +20,10 @@ use crate::message_kind::MessageKind;
 use crate::panel_clients::PanelAction;
 use crate::share::{self, ShareState};
 use crate::shortcuts::{next_speed, shortcut_for, Shortcut, HELP};
+use crate::terminals::TermAction;
 use crate::tutorial_state::{CellRuns, Progress};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
-use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
 use std::collections::BTreeSet;
@@ -201,12 +201,36 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
-    let on_run = {
-        let (driver, redraw) = (driver.clone(), redraw.clone());
-        Callback::from(move |line: String| -> CommandOutput {
-            let out = driver.borrow_mut().run_command(&line);
+    // The terminal that just opened takes the keyboard focus.
+    let focus_term = use_state(|| None::<u32>);
+    let on_term = {
+        let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
+        Callback::from(move |action: TermAction| {
+            let closed = matches!(action, TermAction::Close { .. });
+            if driver.borrow_mut().terminal(&action) && closed {
+                // Keyboard users land on the "+" button, next to where the terminal was.
+                focus_term.set(None);
+                if let Some(b) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("new-terminal"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = b.focus();
+                }
+            }
             redraw.force_update();
-            out
+        })
+    };
+    let on_new_terminal = {
+        let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
+        Callback::from(move |_: MouseEvent| {
+            let next = driver.borrow().terminals().next_id();
+            if let Some(t) = next {
+                if driver.borrow_mut().terminal(&TermAction::Open { t }) {
+                    focus_term.set(Some(t));
+                }
+            }
+            redraw.force_update();
         })
     };
     let on_panel = {
@@ -555,9 +579,18 @@ pub fn app() -> Html {
                     <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics)}
                         topics={topic_names} on_action={on_panel} />
                 </section>
-                <div class="bottom">
-                    <section class="panel term">
-                        <Terminal lang={l} {on_run} />
+                <div class={classes!("bottom", (d.terminals().len() > 1).then_some("multi"))}>
+                    <section class="panel term" aria-label={ text(l, Label::Terminals) }>
+                        <div class="terms" style={ format!("--terms: {}", d.terminals().len()) }>
+                            { for d.terminals().iter().map(|term| html! {
+                                <Terminal key={term.id} lang={l} id={term.id} screen={term.screen()} busy={term.busy()}
+                                    prompt={term.prompt()} closable={d.terminals().len() > 1}
+                                    focus={*focus_term == Some(term.id)} on_action={on_term.clone()} />
+                            }) }
+                        </div>
+                        <button id="new-terminal" type="button" class="new-terminal" onclick={on_new_terminal}
+                            disabled={d.terminals().next_id().is_none()}
+                            aria-label={ text(l, Label::NewTerminal) } title={ text(l, Label::NewTerminal) }>{ "+" }</button>
                     </section>
                     <section class="panel log">
                         <div class="tabs" role="tablist">
