@@ -57,9 +57,9 @@ pub(super) struct PendingAppend {
 /// `storeOffsets`' callback: how an append error reaches the committer.
 pub fn commit_error(append_error: &str) -> String {
     match append_error {
-        "UNKNOWN_TOPIC_OR_PARTITION" | "NOT_ENOUGH_REPLICAS" | "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => {
-            "COORDINATOR_NOT_AVAILABLE".into()
-        }
+        "UNKNOWN_TOPIC_OR_PARTITION"
+        | "NOT_ENOUGH_REPLICAS"
+        | "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => "COORDINATOR_NOT_AVAILABLE".into(),
         "NOT_LEADER_OR_FOLLOWER" | "KAFKA_STORAGE_ERROR" => "NOT_COORDINATOR".into(),
         "MESSAGE_TOO_LARGE" | "RECORD_LIST_TOO_LARGE" | "INVALID_FETCH_SIZE" => {
             "INVALID_COMMIT_OFFSET_SIZE".into()
@@ -71,9 +71,9 @@ pub fn commit_error(append_error: &str) -> String {
 /// `storeGroup`'s callback: how an append error reaches the members' SyncGroup.
 pub fn store_error(append_error: &str) -> GroupError {
     match append_error {
-        "UNKNOWN_TOPIC_OR_PARTITION" | "NOT_ENOUGH_REPLICAS" | "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => {
-            GroupError::CoordinatorNotAvailable
-        }
+        "UNKNOWN_TOPIC_OR_PARTITION"
+        | "NOT_ENOUGH_REPLICAS"
+        | "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => GroupError::CoordinatorNotAvailable,
         "NOT_LEADER_OR_FOLLOWER" | "KAFKA_STORAGE_ERROR" => GroupError::NotCoordinator,
         "REQUEST_TIMED_OUT" => GroupError::RebalanceInProgress,
         _ => GroupError::UnknownServerError,
@@ -261,7 +261,10 @@ impl Broker {
             return;
         };
         let min_isr = self.min_isr(OFFSETS_TOPIC);
-        let error = match self.replicas.produce_done(me, &a.key, a.last_offset, min_isr) {
+        let error = match self
+            .replicas
+            .produce_done(me, &a.key, a.last_offset, min_isr)
+        {
             Some(Ok(())) => None,
             Some(Err(e)) => Some(e),
             None if timed_out => Some("REQUEST_TIMED_OUT".to_string()),

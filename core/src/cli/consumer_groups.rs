@@ -66,7 +66,10 @@ impl Opts {
     }
 
     pub fn scenario(&self, name: &str) -> Option<&Option<String>> {
-        self.scenarios.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.scenarios
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 
     fn has(&self, option: &str) -> bool {
@@ -165,7 +168,12 @@ pub(crate) fn check_args(o: &Opts) -> (Option<String>, String) {
             let e = format!("Option [describe] takes one of these options: {scope}");
             return (Some(e), warning);
         }
-        if [o.members, o.offsets, o.state].iter().filter(|x| **x).count() > 1 {
+        if [o.members, o.offsets, o.state]
+            .iter()
+            .filter(|x| **x)
+            .count()
+            > 1
+        {
             let e = "Option [describe] takes at most one of these options: [members], [offsets], [state]";
             return (Some(e.into()), warning);
         }
@@ -207,8 +215,7 @@ pub(crate) fn check_args(o: &Opts) -> (Option<String>, String) {
             .map(|x| format!("Option \"[{used}]\" can't be used with option \"[{x}]\""))
     };
     if !o.groups.is_empty() {
-        if let Some(e) = invalid("group", &["all-groups"]).or_else(|| invalid("group", &["list"]))
-        {
+        if let Some(e) = invalid("group", &["all-groups"]).or_else(|| invalid("group", &["list"])) {
             return (Some(e), warning);
         }
     }
@@ -399,7 +406,9 @@ impl<'a> Session<'a> {
             listener: self.entry.listener.clone(),
         };
         loop {
-            let wait = deadline.saturating_sub(c.now_ms()).clamp(1, REQUEST_TIMEOUT_MS);
+            let wait = deadline
+                .saturating_sub(c.now_ms())
+                .clamp(1, REQUEST_TIMEOUT_MS);
             match c.request(self.entry.host, find.clone(), self.inside, wait) {
                 Some(Ok(KafkaMessage::FindCoordinatorResponse {
                     result: Ok((id, host, port)),
@@ -506,7 +515,9 @@ impl<'a> Session<'a> {
     pub fn list_groups(&self, c: &mut Cluster) -> Vec<(String, String)> {
         let mut groups = Vec::new();
         for (_, addr) in &self.brokers {
-            let Some(h) = self.host_of(addr) else { continue };
+            let Some(h) = self.host_of(addr) else {
+                continue;
+            };
             let req = KafkaMessage::Group {
                 corr: 1,
                 group_id: String::new(),
@@ -580,7 +591,8 @@ impl<'a> Session<'a> {
 }
 
 /// `--help`: the options the playground models.
-pub const HELP: &str = "Lists, describes and deletes consumer groups, and resets or deletes their offsets.
+pub const HELP: &str =
+    "Lists, describes and deletes consumer groups, and resets or deletes their offsets.
 Option                                   Description
 ------                                   -----------
 --bootstrap-server <host:port,...>       REQUIRED: the servers to bootstrap from

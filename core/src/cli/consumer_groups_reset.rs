@@ -267,10 +267,10 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
         None => (s, None),
     };
     // A signed integer then the unit letter.
-    fn take<'a>(s: &'a str, unit: char) -> Result<(Option<&'a str>, &'a str), ()> {
+    fn take(s: &str, unit: char) -> (Option<&str>, &str) {
         match s.find(unit) {
-            Some(i) => Ok((Some(&s[..i]), &s[i + 1..])),
-            None => Ok((None, s)),
+            Some(i) => (Some(&s[..i]), &s[i + 1..]),
+            None => (None, s),
         }
     }
     let int = |v: &str| -> Result<i64, String> {
@@ -282,7 +282,7 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
     };
     let mut total_ms: i64 = 0;
     let mut any = false;
-    let (days, rest) = take(date, 'D').map_err(|_| fail())?;
+    let (days, rest) = take(date, 'D');
     if !rest.is_empty() {
         return Err(fail());
     }
@@ -292,9 +292,9 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
     }
     if let Some(t) = time {
         let mut time_any = false;
-        let (hours, t) = take(t, 'H').map_err(|_| fail())?;
-        let (minutes, t) = take(t, 'M').map_err(|_| fail())?;
-        let (seconds, t) = take(t, 'S').map_err(|_| fail())?;
+        let (hours, t) = take(t, 'H');
+        let (minutes, t) = take(t, 'M');
+        let (seconds, t) = take(t, 'S');
         if !t.is_empty() {
             return Err(fail());
         }
@@ -319,7 +319,11 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
                 }
                 let padded = format!("{f:0<3}");
                 let frac_ms = padded[..3].parse::<i64>().map_err(|_| fail())?;
-                ms += if whole.starts_with('-') { -frac_ms } else { frac_ms };
+                ms += if whole.starts_with('-') {
+                    -frac_ms
+                } else {
+                    frac_ms
+                };
             }
             total_ms = total_ms.saturating_add(ms);
             time_any = true;
@@ -346,7 +350,13 @@ pub fn reset_table(plans: &[(String, Vec<(TopicPartition, i64)>)]) -> String {
         format!("{s}{}", " ".repeat(w.saturating_sub(n)))
     };
     let line = |a: &str, b: &str, c: &str, d: &str| {
-        format!("{} {} {} {}\n", pad(a, 30), pad(b, 30), pad(c, 10), pad(d, 15))
+        format!(
+            "{} {} {} {}\n",
+            pad(a, 30),
+            pad(b, 30),
+            pad(c, 10),
+            pad(d, 15)
+        )
     };
     let mut out = format!("\n{}", line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"));
     for (group, rows) in plans {
@@ -387,7 +397,8 @@ pub fn delete_offsets_table(rows: &[(TopicPartition, Option<String>)]) -> String
         let n = s.encode_utf16().count();
         format!("{s}{}", " ".repeat(w.saturating_sub(n)))
     };
-    let line = |a: &str, b: &str, c: &str| format!("{} {} {}\n", pad(a, 30), pad(b, 15), pad(c, 15));
+    let line =
+        |a: &str, b: &str, c: &str| format!("{} {} {}\n", pad(a, 30), pad(b, 15), pad(c, 15));
     let mut sorted: Vec<&(TopicPartition, Option<String>)> = rows.iter().collect();
     sorted.sort_by_key(|((t, p), _)| format!("{t}{p}").encode_utf16().collect::<Vec<u16>>());
     let mut out = format!("\n{}", line("TOPIC", "PARTITION", "STATUS"));
@@ -455,7 +466,7 @@ struct Printed {
 }
 
 /// `--reset-offsets`.
-pub fn run(c: &mut Cluster, s: &mut Session, o: &Opts) -> CommandOutput {
+pub(crate) fn run(c: &mut Cluster, s: &mut Session, o: &Opts) -> CommandOutput {
     let mut p = Printed {
         stdout: String::new(),
         stderr: String::new(),
@@ -621,12 +632,11 @@ fn prepare(
         by_timestamp(c, s, &keys, now.saturating_sub(d), p)?
     } else if o.scenario("to-current").is_some() {
         let committed = s.committed_offsets(c, group, c.now_ms() + o.timeout())?;
-        let (with, without): (Vec<TopicPartition>, Vec<TopicPartition>) =
-            keys.iter().cloned().partition(|tp| committed.contains_key(tp));
-        let mut plan: Plan = with
+        let (with, without): (Vec<TopicPartition>, Vec<TopicPartition>) = keys
             .iter()
-            .map(|tp| (tp.clone(), committed[tp]))
-            .collect();
+            .cloned()
+            .partition(|tp| committed.contains_key(tp));
+        let mut plan: Plan = with.iter().map(|tp| (tp.clone(), committed[tp])).collect();
         if !without.is_empty() {
             let ends = offsets_at(c, s, &without, LATEST_TIMESTAMP)?;
             plan.extend(scala_map_order(without).into_iter().map(|tp| {
@@ -652,7 +662,12 @@ fn prepare(
 }
 
 /// `checkOffsetsRange` against the log start and end offsets.
-fn clamp(c: &mut Cluster, s: &mut Session, requested: &Plan, p: &mut Printed) -> Result<Plan, Stop> {
+fn clamp(
+    c: &mut Cluster,
+    s: &mut Session,
+    requested: &Plan,
+    p: &mut Printed,
+) -> Result<Plan, Stop> {
     let keys: Vec<TopicPartition> = requested.iter().map(|(tp, _)| tp.clone()).collect();
     let starts = offsets_at(c, s, &keys, EARLIEST_TIMESTAMP)?;
     let ends = s.list_offsets(c, &keys, LATEST_TIMESTAMP)?;
@@ -707,8 +722,12 @@ fn commit(c: &mut Cluster, s: &Session, o: &Opts, group: &str, plan: &Plan) -> R
         generation: -1,
         offsets: plan.clone(),
     };
-    let coordinator_error =
-        |e: &str| matches!(e, "NOT_COORDINATOR" | "COORDINATOR_NOT_AVAILABLE" | "COORDINATOR_LOAD_IN_PROGRESS");
+    let coordinator_error = |e: &str| {
+        matches!(
+            e,
+            "NOT_COORDINATOR" | "COORDINATOR_NOT_AVAILABLE" | "COORDINATOR_LOAD_IN_PROGRESS"
+        )
+    };
     let answer = s.group_call(c, group, request, deadline, "commitOffsets", |r| match r {
         GroupResponse::OffsetCommit(l) => l.iter().any(|(_, e)| coordinator_error(e)),
         GroupResponse::Error(e) => coordinator_error(e),

@@ -317,6 +317,9 @@ impl GroupDescription {
     }
 }
 
+/// Member id → its partitions, as the leader's SyncGroup gives them.
+type Assignments = Vec<(String, Vec<TopicPartition>)>;
+
 /// One consumer group on its coordinator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
@@ -338,7 +341,7 @@ pub struct Group {
     sync_timer: Option<(u64, i32)>,
     offsets: BTreeMap<TopicPartition, CommittedOffset>,
     /// The leader's assignment being stored: (generation, member → partitions).
-    pending_store: Option<(i32, Vec<(String, Vec<TopicPartition>)>)>,
+    pending_store: Option<(i32, Assignments)>,
 }
 
 mod handlers;
@@ -444,10 +447,8 @@ impl Group {
                 let assignment = plan
                     .and_then(|p| p.iter().find(|(id, _)| *id == m.id))
                     .map_or(&m.assignment, |(_, a)| a);
-                let parts: Vec<String> = assignment
-                    .iter()
-                    .map(|(t, p)| format!("{t}-{p}"))
-                    .collect();
+                let parts: Vec<String> =
+                    assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect();
                 format!(
                     "{} {} {} [{}]",
                     m.id,

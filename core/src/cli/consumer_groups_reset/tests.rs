@@ -128,18 +128,29 @@ fn the_plan_table_and_csv() {
     assert_eq!(lines[0], "");
     assert_eq!(
         lines[1],
-        format!("GROUP{} TOPIC{} PARTITION  NEW-OFFSET     ", " ".repeat(25), " ".repeat(25))
+        format!(
+            "GROUP{} TOPIC{} PARTITION  NEW-OFFSET     ",
+            " ".repeat(25),
+            " ".repeat(25)
+        )
     );
     assert_eq!(
         lines[3],
-        format!("g1{} my-topic{} 1          12             ", " ".repeat(28), " ".repeat(22))
+        format!(
+            "g1{} my-topic{} 1          12             ",
+            " ".repeat(28),
+            " ".repeat(22)
+        )
     );
     // A group refused (not inactive) still gets the header, no rows.
     let refused = reset_table(&[("g1".to_string(), Vec::new())]);
     assert_eq!(refused.lines().count(), 2);
     assert_eq!(reset_table(&[]), "");
     assert_eq!(export_csv(&plans, true), "my-topic,0,0\nmy-topic,1,12\n\n");
-    assert_eq!(export_csv(&plans, false), "g1,my-topic,0,0\ng1,my-topic,1,12\n\n");
+    assert_eq!(
+        export_csv(&plans, false),
+        "g1,my-topic,0,0\ng1,my-topic,1,12\n\n"
+    );
 }
 
 #[test]
@@ -171,5 +182,7 @@ fn the_delete_offsets_table_sorts_by_topic_and_partition_text() {
     assert!(lines[1].starts_with("TOPIC") && lines[1].contains("PARTITION       STATUS"));
     assert!(lines[2].starts_with("nope") && lines[2].contains("Not Provided    Error: org.apache"));
     assert!(lines[3].starts_with("t ") && lines[3].contains("10              Successful"));
-    assert!(lines[4].contains("2               Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException"));
+    assert!(lines[4].contains(
+        "2               Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException"
+    ));
 }
