@@ -474,6 +474,21 @@ fn commits_wait_for_the_offsets_partition_and_fail_without_enough_replicas() {
     // Neither commit took.
     let out = c.run_command(&format!("{via} --describe --group g1"), None);
     assert_eq!(current_offsets(&out.stdout), ["0", "0", "0"], "{out:?}");
+    // A new group cannot complete a rebalance either: its assignment cannot be stored, so
+    // the members' SyncGroup gets COORDINATOR_NOT_AVAILABLE and they start over.
+    let out = c.run_script(
+        &format!("kafka-console-consumer --bootstrap-server 127.0.0.1:909{coordinator} --topic my-topic --group g2 --from-beginning &
+sleep 15
+{via} --describe --group g2 --state
+"),
+        false,
+    );
+    assert!(digits(&out.stdout).is_empty(), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("Warning: Consumer group 'g2' is rebalancing."),
+        "{out:?}"
+    );
     // A follower back in the ISR: commits go through again.
     c.run_command(&format!("docker compose start kafka{}", followers[0]), None);
     c.run_for(30_000);
@@ -484,4 +499,10 @@ fn commits_wait_for_the_offsets_partition_and_fail_without_enough_replicas() {
     assert_eq!(plan_rows(&out.stdout), [(0, 1)], "{out:?}");
     let out = c.run_command(&format!("{via} --describe --group g1"), None);
     assert_eq!(current_offsets(&out.stdout)[0], "1", "{out:?}");
+    // And a group forms again.
+    let out = c.run_command(
+        &format!("kafka-console-consumer --bootstrap-server 127.0.0.1:909{coordinator} --topic my-topic --group g2 --from-beginning --timeout-ms 15000"),
+        None,
+    );
+    assert_eq!(digits(&out.stdout), ALL, "{out:?}");
 }
