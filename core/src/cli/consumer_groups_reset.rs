@@ -267,10 +267,10 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
         None => (s, None),
     };
     // A signed integer then the unit letter.
-    fn take(s: &str, unit: char) -> Result<(Option<&str>, &str), ()> {
+    fn take(s: &str, unit: char) -> (Option<&str>, &str) {
         match s.find(unit) {
-            Some(i) => Ok((Some(&s[..i]), &s[i + 1..])),
-            None => Ok((None, s)),
+            Some(i) => (Some(&s[..i]), &s[i + 1..]),
+            None => (None, s),
         }
     }
     let int = |v: &str| -> Result<i64, String> {
@@ -282,7 +282,7 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
     };
     let mut total_ms: i64 = 0;
     let mut any = false;
-    let (days, rest) = take(date, 'D').map_err(|_| fail())?;
+    let (days, rest) = take(date, 'D');
     if !rest.is_empty() {
         return Err(fail());
     }
@@ -292,9 +292,9 @@ pub fn parse_duration(input: &str) -> Result<i64, String> {
     }
     if let Some(t) = time {
         let mut time_any = false;
-        let (hours, t) = take(t, 'H').map_err(|_| fail())?;
-        let (minutes, t) = take(t, 'M').map_err(|_| fail())?;
-        let (seconds, t) = take(t, 'S').map_err(|_| fail())?;
+        let (hours, t) = take(t, 'H');
+        let (minutes, t) = take(t, 'M');
+        let (seconds, t) = take(t, 'S');
         if !t.is_empty() {
             return Err(fail());
         }

@@ -317,8 +317,8 @@ impl GroupDescription {
     }
 }
 
-/// Member id → the partitions the leader's SyncGroup gave it.
-type AssignmentPlan = Vec<(String, Vec<TopicPartition>)>;
+/// Member id → its partitions, as the leader's SyncGroup gives them.
+type Assignments = Vec<(String, Vec<TopicPartition>)>;
 
 /// One consumer group on its coordinator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -341,7 +341,7 @@ pub struct Group {
     sync_timer: Option<(u64, i32)>,
     offsets: BTreeMap<TopicPartition, CommittedOffset>,
     /// The leader's assignment being stored: (generation, member → partitions).
-    pending_store: Option<(i32, AssignmentPlan)>,
+    pending_store: Option<(i32, Assignments)>,
 }
 
 mod handlers;

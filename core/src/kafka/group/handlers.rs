@@ -356,13 +356,13 @@ impl Group {
     /// the group rebalances again.
     pub fn on_group_stored(&mut self, now: u64, generation: i32, error: GroupError) -> Replies {
         let mut replies = Replies::default();
-        let Some((g, plan)) = self.pending_store.take() else {
+        if self.pending_store.as_ref().map(|(g, _)| *g) != Some(generation) {
+            return replies;
+        }
+        let Some((_, plan)) = self.pending_store.take() else {
             return replies;
         };
-        if g != generation
-            || generation != self.generation
-            || self.state != GroupState::CompletingRebalance
-        {
+        if generation != self.generation || self.state != GroupState::CompletingRebalance {
             return replies;
         }
         if error != GroupError::None {

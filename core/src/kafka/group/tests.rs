@@ -645,3 +645,109 @@ fn last_member_leaving_with_a_pending_one_empties_the_group_at_once() {
     assert!(matches!(r, JoinResult::Parked { .. }));
     assert_eq!(g.next_deadline(), Some(6500));
 }
+
+#[test]
+fn the_leaders_assignment_waits_for_the_group_store() {
+    let mut g = group();
+    let (a, _) = join(&mut g, 0, "c1", "1");
+    let (b, _) = join(&mut g, 100, "c2", "2");
+    g.on_timer(6000);
+    let (now, r) = g.sync_group(6100, &a, 1, Some("range"), &assignment(&[&a, &b]));
+    assert!(now.is_none());
+    assert_eq!(r.store, Some(1));
+    assert!(r.syncs.is_empty());
+    assert_eq!(g.state(), GroupState::CompletingRebalance);
+    let record = g.metadata_record();
+    assert!(
+        record.starts_with("protocolType=consumer generation=1 protocol=range leader=c1-1"),
+        "{record}"
+    );
+    assert!(
+        record.contains("[test-0]") && record.contains("[test-1]"),
+        "{record}"
+    );
+    // The follower's SyncGroup waits too; heartbeats meanwhile are fine.
+    let (now, _) = g.sync_group(6150, &b, 1, None, &[]);
+    assert!(now.is_none());
+    assert_eq!(g.heartbeat(6160, &b, 1), GroupError::None);
+    // Another generation's write completes nothing.
+    assert_eq!(
+        g.on_group_stored(6190, 0, GroupError::None),
+        Replies::default()
+    );
+    let r = g.on_group_stored(6200, 1, GroupError::None);
+    assert_eq!(g.state(), GroupState::Stable);
+    let mut got: Vec<(String, Vec<TopicPartition>)> = r
+        .syncs
+        .into_iter()
+        .map(|(m, s)| (m, s.assignment))
+        .collect();
+    got.sort();
+    assert_eq!(got, assignment(&[&a, &b]));
+    // Done once.
+    assert_eq!(
+        g.on_group_stored(6300, 1, GroupError::None),
+        Replies::default()
+    );
+}
+
+#[test]
+fn a_failed_group_store_fails_the_syncs_and_rebalances() {
+    let mut g = group();
+    let (a, _) = join(&mut g, 0, "c1", "1");
+    let (b, _) = join(&mut g, 100, "c2", "2");
+    g.on_timer(6000);
+    g.sync_group(6100, &b, 1, None, &[]);
+    g.sync_group(6150, &a, 1, Some("range"), &assignment(&[&a, &b]));
+    let r = g.on_group_stored(6200, 1, GroupError::CoordinatorNotAvailable);
+    assert_eq!(r.syncs.len(), 2);
+    assert!(r
+        .syncs
+        .iter()
+        .all(|(_, s)| s.error == GroupError::CoordinatorNotAvailable && s.assignment.is_empty()));
+    assert_eq!(g.state(), GroupState::PreparingRebalance);
+    assert!(g.describe().members.iter().all(|m| m.assignment.is_empty()));
+}
+
+#[test]
+fn the_empty_group_is_stored_too() {
+    let (mut g, a, b) = stable_pair();
+    g.leave_group(7000, &a);
+    let (_, r) = g.leave_group(7100, &b);
+    assert_eq!(g.state(), GroupState::Empty);
+    assert_eq!(r.store, Some(2));
+    // Nobody waits for it.
+    assert_eq!(
+        g.on_group_stored(7200, 2, GroupError::None),
+        Replies::default()
+    );
+}
+
+#[test]
+fn commits_are_checked_then_cached() {
+    let (mut g, a, _) = stable_pair();
+    let one = |p: i32, o: i64| vec![(("test".to_string(), p), o, String::new())];
+    let r = g.check_commit(7000, &a, 1, &one(0, 5));
+    assert_eq!(r, vec![(("test".to_string(), 0), GroupError::None)]);
+    // Not cached before the write is replicated.
+    assert!(g.offsets().is_empty());
+    g.apply_commit(7100, &one(0, 5));
+    assert_eq!(g.offsets()[&("test".to_string(), 0)].offset, 5);
+    assert_eq!(
+        g.check_commit(7200, "", -1, &one(0, 1))[0].1,
+        GroupError::UnknownMemberId
+    );
+    assert!(g.is_subscribed_to_topic("test"));
+    assert!(!g.is_subscribed_to_topic("other"));
+    assert_eq!(
+        g.remove_offsets(&[("test".to_string(), 0), ("test".to_string(), 1)]),
+        1
+    );
+    assert!(g.offsets().is_empty());
+    // A deleted group caches nothing more.
+    let mut e = group();
+    e.commit_offsets(0, "", -1, &one(0, 3));
+    assert_eq!(e.delete(), GroupError::None);
+    e.apply_commit(10, &one(0, 4));
+    assert!(e.offsets().is_empty());
+}
