@@ -29,10 +29,10 @@ cargo bench -q -p kafka-playground-core --bench sim -- "$SECS"
 say "ZooKeeper workload, wasm: node core/benches/wasm_bench.mjs $WASM $SECS"
 node core/benches/wasm_bench.mjs "$WASM" "$SECS"
 
-say "broker workload, native: cargo run --profile bench -p kafka-playground-core --example broker_bench -- $MINUTES both"
-cargo run -q --profile bench -p kafka-playground-core --example broker_bench -- "$MINUTES" both | tee "$OUT/broker-native.txt" | grep -v '^RESULT '
-say "broker workload, wasm: node core/benches/wasm_bench.mjs $WASM broker $MINUTES both"
-node core/benches/wasm_bench.mjs "$WASM" broker "$MINUTES" both | tee "$OUT/broker-wasm.txt" | grep -v '^RESULT '
+say "broker workload, native: cargo run --profile bench -p kafka-playground-core --example broker_bench -- $MINUTES all"
+cargo run -q --profile bench -p kafka-playground-core --example broker_bench -- "$MINUTES" all | tee "$OUT/broker-native.txt" | grep -v '^RESULT '
+say "broker workload, wasm: node core/benches/wasm_bench.mjs $WASM broker $MINUTES all"
+node core/benches/wasm_bench.mjs "$WASM" broker "$MINUTES" all | tee "$OUT/broker-wasm.txt" | grep -v '^RESULT '
 say "broker workload, native vs wasm (node core/benches/compare.mjs $OUT/broker-native.txt $OUT/broker-wasm.txt)"
 node core/benches/compare.mjs "$OUT/broker-native.txt" "$OUT/broker-wasm.txt"
 
