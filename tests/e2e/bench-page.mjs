@@ -6,17 +6,18 @@
 //     at 1x, 20x and 100x: browser frames/s and the longest frame gap, how often the page
 //     redraws the cluster (clock updates/s), long tasks, the virtual speed actually reached
 //     and the messages acknowledged per second;
-//   - memory (JS heap, wasm linear memory) and virtual time reached while that load runs at
-//     100x for a while.
+//   - memory (JS heap, wasm linear memory) while that load runs at 100x until the clock shows
+//     the given virtual minutes (or the real-time cap passes: the page may not reach 100x).
 //
-//   node tests/e2e/bench-page.mjs [real seconds of the memory run, default 60]
+//   node tests/e2e/bench-page.mjs [virtual minutes, default 60] [real-seconds cap, default 900]
 //   (after trunk build --release --offline; scripts/bench.sh runs it with BENCH_PAGE=1)
 import { statSync, readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { serveDist, launch, openPage, root } from './harness.mjs';
 
-const MEMORY_S = Number(process.argv[2] ?? 60);
+const MINUTES = Number(process.argv[2] ?? 60);
+const CAP_S = Number(process.argv[3] ?? 900);
 const CREATE = 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2';
 
 const server = await serveDist();
@@ -50,6 +51,7 @@ const measure = (page, ms) => page.evaluate((dur) => new Promise((resolve) => {
   const a0 = acked();
   let frames = 0;
   let redraws = 0;
+  const clients = new Set();
   let worst = 0;
   let last = performance.now();
   const start = last;
@@ -58,6 +60,7 @@ const measure = (page, ms) => page.evaluate((dur) => new Promise((resolve) => {
     worst = Math.max(worst, t - last);
     last = t;
     if (changed) { redraws++; changed = false; }
+    for (const g of document.querySelectorAll('g.client[data-client]')) clients.add(g.getAttribute('data-client'));
     if (t - start < dur) { requestAnimationFrame(tick); return; }
     mo.disconnect();
     po.disconnect();
@@ -71,6 +74,7 @@ const measure = (page, ms) => page.evaluate((dur) => new Promise((resolve) => {
       virtualPerReal: (clock() - v0) / real,
       ackedPerReal: (acked() - a0) / real,
       ackedPerVirtual: (acked() - a0) / Math.max(clock() - v0, 1e-9),
+      clients: [...clients].sort(),
     });
   };
   requestAnimationFrame(tick);
@@ -138,8 +142,7 @@ try {
   await page.click('#auto-on');
   await page.waitForSelector('#auto-on[aria-pressed="true"]');
   await page.waitForFunction(() => /acknowledged ([1-9]\d*)/.test(document.querySelector('#auto-status')?.textContent ?? ''), null, { timeout: 20000 });
-  const producers = await page.$$eval('g.client', (g) => g.map((x) => x.getAttribute('data-client')).filter((n) => n?.startsWith('auto-producer')).length);
-  console.log(`load: 3 producers x 100 messages/s (acks=all) to my-topic (3 partitions, RF 2), one console consumer; ${producers} auto producers drawn`);
+  console.log('load: 3 producers x 100 messages/s (acks=all) to my-topic (3 partitions, RF 2), one console consumer');
 
   for (const speed of ['1', '20', '100']) {
     await page.selectOption('#speed', speed);
@@ -149,19 +152,29 @@ try {
       + `${m.redraws.toFixed(1)} redraws/s, ${m.longTasks} long tasks (${m.longTaskMs.toFixed(0)} ms), `
       + `virtual speed reached ${m.virtualPerReal.toFixed(1)}x, `
       + `${m.ackedPerReal.toFixed(0)} messages acked per real s (${m.ackedPerVirtual.toFixed(0)} per virtual s); ${m.split}`);
+    console.log(`  clients drawn on the wire during it: ${m.clients.join(', ') || 'none'}`);
     if (speed === '1' && process.env.BENCH_PAGE_SHOT) await page.screenshot({ path: process.env.BENCH_PAGE_SHOT, fullPage: true });
   }
 
-  // Memory while the load keeps running at 100x.
-  const clockText = () => page.textContent('.clock');
-  const sample = async (label) => console.log(`  ${label}: clock ${(await clockText()).replace(/^\D+/, '')}, JS heap ${mib(await heap())} MiB, wasm linear memory ${mib(await wasmMemory())} MiB`);
-  console.log(`memory with the load at 100x for ${MEMORY_S} s of real time:`);
-  await sample('start');
-  const step = Math.max(5, Math.round(MEMORY_S / 4));
-  for (let t = step; t <= MEMORY_S; t += step) {
-    await page.waitForTimeout(step * 1000);
-    await sample(`after ${t} s`);
+  // Memory while the load keeps running at 100x, until the clock shows MINUTES (or CAP_S).
+  const minutes = () => page.evaluate(() => {
+    const m = /(\d+):(\d\d)\.(\d{3})/.exec(document.querySelector('.clock')?.textContent ?? '');
+    return m ? Number(m[1]) + Number(m[2]) / 60 : 0;
+  });
+  const t0 = Date.now();
+  const sample = async () => console.log(`  real ${Math.round((Date.now() - t0) / 1000)} s: virtual ${(await minutes()).toFixed(1)} min, `
+    + `JS heap ${mib(await heap())} MiB, wasm linear memory ${mib(await wasmMemory())} MiB`);
+  console.log(`memory with the load at 100x until ${MINUTES} virtual minutes (at most ${CAP_S} s of real time):`);
+  await sample();
+  let next = 10;
+  while ((await minutes()) < MINUTES && Date.now() - t0 < CAP_S * 1000) {
+    await page.waitForTimeout(1000);
+    if ((await minutes()) >= next) {
+      await sample();
+      next += 10;
+    }
   }
+  await sample();
   const status = await page.textContent('#auto-status');
   console.log(`  automatic producer: ${status.trim()}`);
   if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
