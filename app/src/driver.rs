@@ -1,8 +1,10 @@
 //! Drives the core's `Cluster` in step with the page's clock: play, pause, single step, speed,
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
+use crate::flow_history::FlowHistory;
 use crate::isr_history::{IsrHistory, Sample};
 use crate::panel_clients::{PanelAction, PanelClients};
+use crate::terminals::{TermAction, Terminals};
 use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
 use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
@@ -54,8 +56,12 @@ pub struct Driver {
     fast_forward: Option<FastForward>,
     /// ISR size over time, sampled per virtual second as events run.
     isr_history: IsrHistory,
+    /// Produce and consume rates and group lags, sampled with the ISR.
+    flow_history: FlowHistory,
     /// The producers and consumers the panels started.
     clients: PanelClients,
+    /// The page's terminals, their shells and screens.
+    terminals: Terminals,
 }
 
 /// A compose file that cannot become a cluster: the line and what is wrong there.
@@ -96,7 +102,9 @@ impl Driver {
             compose: None,
             fast_forward: None,
             isr_history: IsrHistory::default(),
+            flow_history: FlowHistory::default(),
             clients: PanelClients::default(),
+            terminals: Terminals::default(),
         }
     }
 
@@ -140,7 +148,10 @@ impl Driver {
         self.booted = false;
         self.fast_forward = None;
         self.isr_history.clear();
+        self.flow_history.clear();
         self.clients = PanelClients::default();
+        // The programs ran on the old cluster; the screens stay.
+        self.terminals.reset_sessions();
     }
 
     /// The panels' producers and consumers and what they show.
@@ -161,6 +172,32 @@ impl Driver {
     /// Takes the panels' processes' results and records (every frame).
     pub fn poll_clients(&mut self) {
         self.clients.poll(&mut self.cluster);
+    }
+
+    /// The terminals, their screens and what runs in them.
+    pub fn terminals(&self) -> &Terminals {
+        &self.terminals
+    }
+
+    /// Runs a terminal action (a command, a line typed to a program, Ctrl-C, Ctrl-D, a
+    /// terminal opened or closed), journaled so share links replay it. Returns false when it
+    /// could not be done (then it is not journaled).
+    pub fn terminal(&mut self, action: &TermAction) -> bool {
+        let at = self.cluster.now_ms();
+        let done = self.terminals.apply(&mut self.cluster, action);
+        if done {
+            self.journal.push((at, action.journal_line()));
+        }
+        self.sync_target();
+        done
+    }
+
+    /// Moves the terminals' programs' output onto their screens (every frame); a program that
+    /// ended by itself is journaled as ending now.
+    fn poll_terminals(&mut self) {
+        for end in self.terminals.poll(&mut self.cluster, true) {
+            self.terminal(&end);
+        }
     }
 
     pub fn journal(&self) -> &[(u64, String)] {
@@ -191,6 +228,7 @@ impl Driver {
     /// Rebuilds a shared situation: the same seed and boot, each script at its time, then the
     /// clock where the sharer left it.
     pub fn replay(&mut self, seed: u64, booted: bool, journal: &[(u64, String)], now_ms: u64) {
+        self.terminals = Terminals::default();
         if booted {
             self.restart_booted(seed);
         } else {
@@ -200,20 +238,26 @@ impl Driver {
             if *at > self.cluster.now_ms() {
                 self.advance(*at, usize::MAX, &mut || true);
             }
-            match PanelAction::from_journal(script) {
-                Some(action) => {
-                    self.panel(&action);
-                }
-                None => {
+            // What the programs printed until now goes on the screens; a program ends only
+            // where the journal says it did.
+            self.terminals.poll(&mut self.cluster, false);
+            if let Some(action) = PanelAction::from_journal(script) {
+                self.panel(&action);
+            } else if let Some(action) = TermAction::from_journal(script) {
+                if !self.terminal(&action) {
+                    // Keep the journal as it came, even where this replay refused the action.
                     self.journal.push((self.cluster.now_ms(), script.clone()));
-                    let _: ScriptOutput = run_script(&mut self.cluster, script, false);
                 }
+            } else {
+                self.journal.push((self.cluster.now_ms(), script.clone()));
+                let _: ScriptOutput = run_script(&mut self.cluster, script, false);
             }
         }
         if now_ms > self.cluster.now_ms() {
             self.advance(now_ms, usize::MAX, &mut || true);
         }
         self.poll_clients();
+        self.terminals.poll(&mut self.cluster, false);
         self.sync_target();
     }
 
@@ -247,6 +291,7 @@ impl Driver {
                 self.fast_forward = None;
             }
             self.poll_clients();
+            self.poll_terminals();
             return reached;
         }
         if self.running {
@@ -254,6 +299,7 @@ impl Driver {
         }
         let reached = self.advance(self.target_ms as u64, EVENTS_PER_FRAME, in_budget);
         self.poll_clients();
+        self.poll_terminals();
         reached
     }
 
@@ -291,6 +337,11 @@ impl Driver {
         &self.isr_history
     }
 
+    /// The rate and lag samples taken so far (oldest first, the same instants as the ISR's).
+    pub fn flow_history(&self) -> &FlowHistory {
+        &self.flow_history
+    }
+
     /// Runs the next event only (the "step" button), pausing the clock.
     pub fn single_step(&mut self) {
         self.running = false;
@@ -307,6 +358,7 @@ impl Driver {
             }
         }
         self.poll_clients();
+        self.poll_terminals();
         self.target_ms = self.cluster.now_ms() as f64;
     }
 
@@ -314,8 +366,11 @@ impl Driver {
     /// change until its next event at `t`).
     fn sample_before(&mut self, t: u64) {
         while let Some(at) = self.isr_history.due(self.cluster.now_ms(), t) {
-            let sample = Sample::of(at, &self.cluster.topics());
-            self.isr_history.record(sample);
+            let topics = self.cluster.topics();
+            self.isr_history.record(Sample::of(at, &topics));
+            let groups = self.cluster.consumer_groups_in(&topics);
+            let delivered = self.cluster.delivered_counts();
+            self.flow_history.record(at, &topics, &delivered, &groups);
         }
     }
 
@@ -436,11 +491,13 @@ mod tests {
             program: Program::Python,
             topic: String::new(),
             from_beginning: true,
+            group: None,
         }));
         assert!(d.panel(&PanelAction::StartConsumer {
             program: Program::Console,
             topic: "test".into(),
             from_beginning: false,
+            group: None,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -507,6 +564,251 @@ mod tests {
             other.clients().consumers()[0].received,
             d.clients().consumers()[0].received
         );
+    }
+
+    /// A screen as text (live polls and replay split the output at other places).
+    fn screen_text(d: &Driver, t: u32) -> String {
+        use crate::terminals::Line;
+        let term = d.terminals().iter().find(|x| x.id == t).unwrap();
+        term.screen()
+            .lines
+            .iter()
+            .map(|l| match l {
+                Line::Command(c) => format!("$ {c}"),
+                Line::Input(s) | Line::Out(s) | Line::Err(s) => s.clone(),
+                Line::Signal(s) => s.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn terminals_stream_foreground_programs_and_replay_the_same_run_and_screens() {
+        let mut d = Driver::new(7);
+        d.restart_booted(7);
+        let b = "--bootstrap-server 127.0.0.1:9091";
+        let run = |d: &mut Driver, t: u32, line: &str| {
+            assert!(d.terminal(&TermAction::Run {
+                t,
+                line: line.into()
+            }));
+        };
+        run(
+            &mut d,
+            1,
+            &format!(
+                "kafka-topics {b} --create --topic test --partitions 2 --replication-factor 2"
+            ),
+        );
+        for _ in 0..10 {
+            d.frame(100.0);
+        }
+        run(
+            &mut d,
+            1,
+            &format!("kafka-console-consumer {b} --topic test"),
+        );
+        assert!(d.terminals().iter().next().unwrap().busy());
+        assert!(d.terminal(&TermAction::Open { t: 2 }));
+        run(
+            &mut d,
+            2,
+            &format!("kafka-console-consumer {b} --topic test --from-beginning --max-messages 2 &"),
+        );
+        run(
+            &mut d,
+            2,
+            &format!("kafka-console-producer {b} --topic test"),
+        );
+        for _ in 0..10 {
+            d.frame(100.0);
+        }
+        for line in ["1", "2", "3"] {
+            assert!(d.terminal(&TermAction::Input {
+                t: 2,
+                line: line.into()
+            }));
+            for _ in 0..5 {
+                d.frame(100.0);
+            }
+        }
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        let shown = screen_text(&d, 1);
+        assert!(shown.ends_with("1\n2\n3"), "{shown}");
+        // The job in terminal 2 ended by itself: journaled.
+        assert!(
+            d.journal()
+                .iter()
+                .any(|(_, l)| l.contains("\"do\":\"end\"")),
+            "{:?}",
+            d.journal()
+        );
+        assert!(d.terminal(&TermAction::Interrupt { t: 1 }));
+        assert!(d.terminal(&TermAction::Eof { t: 2 }));
+        assert!(
+            !d.terminal(&TermAction::Eof { t: 2 }),
+            "nothing runs there any more"
+        );
+        run(&mut d, 1, "python consumer.py");
+        for _ in 0..20 {
+            d.frame(100.0);
+        }
+        let one = screen_text(&d, 1);
+        assert!(
+            one.contains(
+                "3\n^C\nProcessed a total of 3 messages\n$ python consumer.py\nTopic default: test"
+            ),
+            "{one}"
+        );
+        let two = screen_text(&d, 2);
+        assert!(two.contains(">1\n>2\n>3\n"), "{two}");
+        assert!(two.ends_with("\n^D"), "{two}");
+        assert!(two.contains("Processed a total of 2 messages"), "{two}");
+        assert!(two.contains("[1]+  Done"), "{two}");
+
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(7, true, &journal, now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.journal(), &journal[..]);
+        assert_eq!(screen_text(&other, 1), one);
+        assert_eq!(screen_text(&other, 2), two);
+        assert!(one.ends_with("Received message: 3 at offset 2"), "{one}");
+        assert!(
+            other.terminals().iter().next().unwrap().busy(),
+            "consumer.py still runs"
+        );
+    }
+
+    #[test]
+    fn panel_group_consumers_split_the_partitions_and_rebalance_when_one_stops() {
+        use crate::panel_clients::{GroupEventKind, PanelAction, Program};
+        use kafka_playground_core::client::membership::Phase;
+        let mut d = Driver::new(7);
+        d.restart_booted(7);
+        d.run_command(
+            "kafka-topics --create --topic my-topic --bootstrap-server kafka1:19091 --partitions 3 --replication-factor 2",
+        );
+        let start = PanelAction::StartConsumer {
+            program: Program::Console,
+            topic: "my-topic".into(),
+            from_beginning: true,
+            group: Some(" g1 ".into()),
+        };
+        let assigned = |d: &Driver| -> Vec<usize> {
+            d.clients()
+                .consumers()
+                .iter()
+                .map(|k| {
+                    k.member
+                        .as_ref()
+                        .filter(|m| m.phase == Phase::Stable)
+                        .map_or(0, |m| m.assigned.len())
+                })
+                .collect()
+        };
+        let run_until = |d: &mut Driver, done: &dyn Fn(&Driver) -> bool| {
+            for _ in 0..600 {
+                if done(d) {
+                    return;
+                }
+                d.frame(100.0);
+            }
+            panic!("never happened: {:?}", d.clients().consumers());
+        };
+        assert!(d.panel(&start));
+        assert_eq!(d.clients().consumers()[0].group.as_deref(), Some("g1"));
+        run_until(&mut d, &|d| assigned(d) == [3]);
+        assert!(d.panel(&start));
+        run_until(&mut d, &|d| {
+            let mut a = assigned(d);
+            a.sort_unstable();
+            a == [1, 2]
+        });
+        let ks = d.clients().consumers().to_vec();
+        let (m0, m1) = (ks[0].member.clone().unwrap(), ks[1].member.clone().unwrap());
+        assert_eq!(m0.generation, m1.generation);
+        assert_ne!(m0.member_id, m1.member_id);
+        assert!(m0.member_id.starts_with("consumer-g1-1-"), "{m0:?}");
+        assert_eq!((ks[0].mark, ks[1].mark), (0, 1));
+        assert_eq!(ks[0].assignments, 2);
+        let kinds: Vec<(String, GroupEventKind)> = d
+            .clients()
+            .group_events()
+            .map(|e| (e.consumer.clone(), e.kind.clone()))
+            .collect();
+        assert!(
+            kinds.contains(&(ks[0].name.clone(), GroupEventKind::Revoked)),
+            "{kinds:?}"
+        );
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| k.1 == GroupEventKind::Joined)
+                .count(),
+            2
+        );
+
+        // The automatic producer: the charts' samples see records produced and consumed, and
+        // the coordinator's view of the group names both members.
+        assert!(d.panel(&PanelAction::Auto {
+            topic: "my-topic".into(),
+            rate: 20,
+        }));
+        for _ in 0..40 {
+            d.frame(100.0);
+        }
+        let samples: Vec<_> = d.flow_history().samples().cloned().collect();
+        assert!(samples.iter().any(|s| s.produced >= 15), "{samples:?}");
+        assert!(samples.iter().any(|s| s.consumed >= 15), "{samples:?}");
+        assert!(samples.last().unwrap().lags.iter().any(|(g, _)| g == "g1"));
+        let groups = d.cluster().consumer_groups();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].members.len(), 2);
+
+        // The second one stops: the first takes every partition in a newer generation.
+        let id = ks[1].id;
+        assert!(d.panel(&PanelAction::StopConsumer { id }));
+        run_until(&mut d, &|d| assigned(d) == [3]);
+        let m = d.clients().consumers()[0].member.clone().unwrap();
+        assert!(m.generation > m0.generation);
+        assert!(d
+            .clients()
+            .group_events()
+            .any(|e| e.kind == GroupEventKind::Left && e.consumer == ks[1].name));
+
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(7, true, &journal, now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.clients().consumers()[0].member, Some(m));
+    }
+
+    #[test]
+    fn old_journal_lines_without_a_group_still_replay() {
+        use crate::panel_clients::{PanelAction, Program};
+        let line = r#"# panel {"do":"start_consumer","program":"console","topic":"t","from_beginning":true}"#;
+        let a = PanelAction::from_journal(line).unwrap();
+        assert_eq!(
+            a,
+            PanelAction::StartConsumer {
+                program: Program::Console,
+                topic: "t".into(),
+                from_beginning: true,
+                group: None,
+            }
+        );
+        assert_eq!(a.journal_line(), line);
     }
 
     #[test]

@@ -7,7 +7,10 @@
 
 use kafka_playground_core::cli::python_repr::{dumps_pair, repr_pair};
 use kafka_playground_core::client::consumer::{Assignment, ConsumedRecord, OffsetReset};
+use kafka_playground_core::client::membership::{Membership, Phase};
 use kafka_playground_core::client::producer::ProducerConfig;
+use kafka_playground_core::cluster_groups::MemberState;
+use kafka_playground_core::kafka::assignor::Strategy;
 use kafka_playground_core::sim::node::HostId;
 use kafka_playground_core::Cluster;
 use serde::{Deserialize, Serialize};
@@ -39,6 +42,15 @@ fn one_producer() -> u32 {
 fn is_one(n: &u32) -> bool {
     *n == 1
 }
+
+/// Group events the panels keep (all groups together, newest last).
+const KEEP_GROUP_EVENTS: usize = 60;
+
+/// The longest group id the form takes (Kafka sets no limit; the page needs one).
+pub const MAX_GROUP_ID: usize = 200;
+
+/// kafka-python's default `client_id` (`'kafka-python-' + __version__`).
+pub const KAFKA_PYTHON_CLIENT_ID: &str = "kafka-python-2.0.2";
 
 /// Which program a consumer panel stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +90,9 @@ pub enum PanelAction {
         program: Program,
         topic: String,
         from_beginning: bool,
+        /// `group.id` (`--group`); none: a consumer without a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
     },
     StopConsumer {
         id: u32,
@@ -158,7 +173,43 @@ pub struct PanelConsumer {
     /// Position per partition (next offset to fetch), as the consumer last knew it.
     pub positions: BTreeMap<i32, i64>,
     pub stopped: bool,
+    /// The group it was started in (`group.id`), if any.
+    pub group: Option<String>,
+    /// What the process last believed about its membership (group consumers only).
+    pub member: Option<MemberState>,
+    /// Assignments received so far (each completed rebalance adds one): the card flashes
+    /// when this changes.
+    pub assignments: u32,
+    /// Its mark among the panel consumers of its group (shape and colour), from 0.
+    pub mark: usize,
     host: HostId,
+}
+
+/// What happened to a panel consumer in its group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupEventKind {
+    /// Started: it will find the coordinator and join.
+    Joined,
+    /// Stopped: it commits and sends LeaveGroup.
+    Left,
+    /// A rebalance began: its partitions were revoked (eager protocol).
+    Revoked,
+    /// A rebalance completed: its partitions in this generation.
+    Assigned {
+        generation: i32,
+        partitions: Vec<(String, i32)>,
+    },
+}
+
+/// One line of a group's rebalance log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupEvent {
+    pub at_ms: u64,
+    pub group: String,
+    /// The panel consumer's name.
+    pub consumer: String,
+    pub mark: usize,
+    pub kind: GroupEventKind,
 }
 
 /// Every client the panels started, with what they show.
@@ -173,6 +224,7 @@ pub struct PanelClients {
     next_seq: u64,
     consumers: Vec<PanelConsumer>,
     next_consumer: u32,
+    group_events: VecDeque<GroupEvent>,
 }
 
 fn seed_servers() -> Vec<String> {
@@ -325,6 +377,7 @@ impl PanelClients {
                 program,
                 topic,
                 from_beginning,
+                group,
             } => {
                 let (prefix, topic, reset) = match program {
                     Program::Python => (
@@ -342,19 +395,66 @@ impl PanelClients {
                         },
                     ),
                 };
-                let Ok(host) = c.start_consumer(
-                    prefix,
-                    &seed_servers(),
-                    Assignment::Topic(topic.clone()),
-                    reset,
-                    None,
-                ) else {
+                let group = group
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_string);
+                if group
+                    .as_ref()
+                    .is_some_and(|g| g.chars().count() > MAX_GROUP_ID)
+                {
+                    return false;
+                }
+                let started = match &group {
+                    Some(g) => {
+                        // Each program is its own process: the Java client numbers its
+                        // consumers from 1 per JVM; kafka-python has one fixed client id.
+                        let membership = match program {
+                            Program::Python => Membership::new(
+                                g,
+                                KAFKA_PYTHON_CLIENT_ID,
+                                vec![Strategy::Range, Strategy::RoundRobin],
+                            ),
+                            Program::Console => {
+                                Membership::new(g, &format!("consumer-{g}-1"), Vec::new())
+                            }
+                        };
+                        c.start_group_consumer(
+                            prefix,
+                            &seed_servers(),
+                            &topic,
+                            reset,
+                            membership,
+                            None,
+                        )
+                    }
+                    None => c.start_consumer(
+                        prefix,
+                        &seed_servers(),
+                        Assignment::Topic(topic.clone()),
+                        reset,
+                        None,
+                    ),
+                };
+                let Ok(host) = started else {
                     return false;
                 };
                 self.next_consumer += 1;
+                let mark = self.free_mark(group.as_deref());
+                let name = c.simulator().host(host).name.clone();
+                if let Some(g) = &group {
+                    self.log_group(GroupEvent {
+                        at_ms: c.now_ms(),
+                        group: g.clone(),
+                        consumer: name.clone(),
+                        mark,
+                        kind: GroupEventKind::Joined,
+                    });
+                }
                 self.consumers.push(PanelConsumer {
                     id: self.next_consumer,
-                    name: c.simulator().host(host).name.clone(),
+                    name,
                     program: *program,
                     topic,
                     from_beginning: reset == OffsetReset::Earliest,
@@ -362,6 +462,10 @@ impl PanelClients {
                     received: 0,
                     positions: BTreeMap::new(),
                     stopped: false,
+                    group,
+                    member: None,
+                    assignments: 0,
+                    mark,
                     host,
                 });
                 true
@@ -376,10 +480,38 @@ impl PanelClients {
                     c.stop_client(k.host);
                     k.stopped = true;
                 }
+                if let Some(g) = k.group.clone() {
+                    let event = GroupEvent {
+                        at_ms: c.now_ms(),
+                        group: g,
+                        consumer: k.name.clone(),
+                        mark: k.mark,
+                        kind: GroupEventKind::Left,
+                    };
+                    self.log_group(event);
+                }
                 // A stopped panel goes away; its records were the program's output.
                 self.consumers.remove(i);
                 true
             }
+        }
+    }
+
+    /// The first mark no running panel consumer of the same group (or of no group) has.
+    fn free_mark(&self, group: Option<&str>) -> usize {
+        let taken: Vec<usize> = self
+            .consumers
+            .iter()
+            .filter(|k| k.group.as_deref() == group)
+            .map(|k| k.mark)
+            .collect();
+        (0..).find(|m| !taken.contains(m)).unwrap_or(0)
+    }
+
+    fn log_group(&mut self, event: GroupEvent) {
+        self.group_events.push_back(event);
+        while self.group_events.len() > KEEP_GROUP_EVENTS {
+            self.group_events.pop_front();
         }
     }
 
@@ -498,6 +630,55 @@ impl PanelClients {
                 .map(|((_, p), o)| (*p, *o))
                 .collect();
         }
+        let Some(now) = c.member_state(k.host) else {
+            return;
+        };
+        let (at_ms, group, consumer, mark) =
+            (c.now_ms(), now.group_id.clone(), k.name.clone(), k.mark);
+        let event = |kind| GroupEvent {
+            at_ms,
+            group: group.clone(),
+            consumer: consumer.clone(),
+            mark,
+            kind,
+        };
+        let mut events = Vec::new();
+        let was_stable = k.member.as_ref().is_some_and(|m| m.phase == Phase::Stable);
+        let stable = now.phase == Phase::Stable;
+        let same = k
+            .member
+            .as_ref()
+            .is_some_and(|m| m.generation == now.generation && m.assigned == now.assigned);
+        if was_stable && !stable && now.phase != Phase::Left {
+            events.push(event(GroupEventKind::Revoked));
+        }
+        // A whole rebalance can fall between two looks: a new generation always revoked first
+        // (eager protocol).
+        let regenerated = k
+            .member
+            .as_ref()
+            .is_some_and(|m| m.generation != now.generation);
+        if was_stable && stable && regenerated {
+            events.push(event(GroupEventKind::Revoked));
+        }
+        if stable && !(was_stable && same) {
+            k.assignments += 1;
+            let mut partitions = now.assigned.clone();
+            partitions.sort();
+            events.push(event(GroupEventKind::Assigned {
+                generation: now.generation,
+                partitions,
+            }));
+        }
+        k.member = Some(now);
+        for e in events {
+            self.log_group(e);
+        }
+    }
+
+    /// The panel consumers' group events, oldest first.
+    pub fn group_events(&self) -> impl DoubleEndedIterator<Item = &GroupEvent> {
+        self.group_events.iter()
     }
 
     /// The most recent sends, oldest first.

@@ -9,7 +9,6 @@ use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable};
 use crate::broker::log::PartitionLog;
 use crate::broker::messages::Endpoint;
 use crate::broker::{zk_state, Broker, BrokerSetup, Phase};
-use crate::compose::BrokerSettings;
 use crate::config::{ClusterConfig, Listener};
 use crate::sim::event::{Event, EventKind, ZkMode};
 use crate::sim::network::LinkConfig;
@@ -40,6 +39,11 @@ pub struct Cluster {
     pub(crate) clients_opened: u64,
     /// Programs running in the background (`    clients_opened: u64,`), oldest first.
     pub(crate) jobs: Vec<crate::cli::jobs::Job>,
+    /// Commands run at an interactive terminal (the page's session): a program that runs
+    /// until Ctrl-C goes to the foreground there instead of being refused.
+    pub(crate) tty: bool,
+    /// The foreground program the last command started at such a terminal.
+    pub(crate) started: Option<crate::cli::session::Foreground>,
     /// Every command run so far (for sharing/export of a scenario).
     history: Vec<String>,
 }
@@ -103,10 +107,7 @@ impl Cluster {
                     Some((hid, format!("{}:{}", z.hostname, z.client_port)))
                 })
                 .collect();
-            let settings = BrokerSettings {
-                offsets_topic_replication_factor: b.offsets_topic_replication_factor as i16,
-                ..BrokerSettings::default()
-            };
+            let settings = b.settings.clone();
             let setup = BrokerSetup {
                 id: b.broker_id,
                 endpoints: b
@@ -144,6 +145,8 @@ impl Cluster {
             broker_hosts,
             clients_opened: 0,
             jobs: Vec::new(),
+            tty: false,
+            started: None,
             history: Vec::new(),
         }
     }

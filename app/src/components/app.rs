@@ -6,6 +6,7 @@ use crate::components::compose_editor::ComposeEditor;
 use crate::components::consumer_panel::{consumer_cards, ConsumersPanel};
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
+use crate::components::flow_charts::FlowCharts;
 use crate::components::host_controls::HostControls;
 use crate::components::isr_chart::IsrChart;
 use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
@@ -20,10 +21,10 @@ use crate::message_kind::MessageKind;
 use crate::panel_clients::PanelAction;
 use crate::share::{self, ShareState};
 use crate::shortcuts::{next_speed, shortcut_for, Shortcut, HELP};
+use crate::terminals::TermAction;
 use crate::tutorial_state::{CellRuns, Progress};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
-use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
 use std::collections::BTreeSet;
@@ -201,12 +202,36 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
-    let on_run = {
-        let (driver, redraw) = (driver.clone(), redraw.clone());
-        Callback::from(move |line: String| -> CommandOutput {
-            let out = driver.borrow_mut().run_command(&line);
+    // The terminal that just opened takes the keyboard focus.
+    let focus_term = use_state(|| None::<u32>);
+    let on_term = {
+        let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
+        Callback::from(move |action: TermAction| {
+            let closed = matches!(action, TermAction::Close { .. });
+            if driver.borrow_mut().terminal(&action) && closed {
+                // Keyboard users land on the "+" button, next to where the terminal was.
+                focus_term.set(None);
+                if let Some(b) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("new-terminal"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = b.focus();
+                }
+            }
             redraw.force_update();
-            out
+        })
+    };
+    let on_new_terminal = {
+        let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
+        Callback::from(move |_: MouseEvent| {
+            let next = driver.borrow().terminals().next_id();
+            if let Some(t) = next {
+                if driver.borrow_mut().terminal(&TermAction::Open { t }) {
+                    focus_term.set(Some(t));
+                }
+            }
+            redraw.force_update();
         })
     };
     let on_panel = {
@@ -489,6 +514,15 @@ pub fn app() -> Html {
         .filter(|t| !t.name.starts_with("__"))
         .map(|t| t.name.clone())
         .collect();
+    // The consumer groups as their coordinators hold them (read, never asked: no event).
+    let groups = d.cluster().consumer_groups_in(&snapshot.topics);
+    let member_names: Vec<(String, String)> = d
+        .clients()
+        .consumers()
+        .iter()
+        .filter_map(|k| Some((k.member.as_ref()?.member_id.clone(), k.name.clone())))
+        .filter(|(id, _)| !id.is_empty())
+        .collect();
     let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
         .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
         .collect();
@@ -552,12 +586,22 @@ pub fn app() -> Html {
                 <section class="panel clients" aria-label={ text(l, Label::ClientsPanel) }>
                     <ProducerPanel lang={l} sent={d.clients().sent().cloned().collect::<Vec<_>>()}
                         auto={d.clients().auto().cloned()} topics={topic_names.clone()} on_action={on_panel.clone()} />
-                    <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics)}
-                        topics={topic_names} on_action={on_panel} />
+                    <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics, &groups)}
+                        topics={topic_names} groups={groups.clone()}
+                        events={d.clients().group_events().cloned().collect::<Vec<_>>()} on_action={on_panel} />
                 </section>
-                <div class="bottom">
-                    <section class="panel term">
-                        <Terminal lang={l} {on_run} />
+                <div class={classes!("bottom", (d.terminals().len() > 1).then_some("multi"))}>
+                    <section class="panel term" aria-label={ text(l, Label::Terminals) }>
+                        <div class="terms" style={ format!("--terms: {}", d.terminals().len()) }>
+                            { for d.terminals().iter().map(|term| html! {
+                                <Terminal key={term.id} lang={l} id={term.id} screen={term.screen()} busy={term.busy()}
+                                    prompt={term.prompt()} closable={d.terminals().len() > 1}
+                                    focus={*focus_term == Some(term.id)} on_action={on_term.clone()} />
+                            }) }
+                        </div>
+                        <button id="new-terminal" type="button" class="new-terminal" onclick={on_new_terminal}
+                            disabled={d.terminals().next_id().is_none()}
+                            aria-label={ text(l, Label::NewTerminal) } title={ text(l, Label::NewTerminal) }>{ "+" }</button>
                     </section>
                     <section class="panel log">
                         <div class="tabs" role="tablist">
@@ -577,8 +621,11 @@ pub fn app() -> Html {
                                 3 => html! {
                                     <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}
                                         messages={kd_messages.as_ref().map(|at| message_page(d.cluster(), &snapshot.topics, at))}
-                                        {on_messages}>
-                                        <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
+                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()}>
+                                        <div class="charts">
+                                            <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
+                                            <FlowCharts lang={l} samples={d.flow_history().samples().cloned().collect::<Vec<_>>()} />
+                                        </div>
                                     </Kafdrop>
                                 },
                                 1 => html! {

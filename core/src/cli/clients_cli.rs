@@ -4,12 +4,14 @@
 use crate::cli::consumer_programs::{ConsoleFormat, ConsumerProgram, ProgramKind};
 use crate::cli::kafka_topics::log_time;
 use crate::cli::python_repr::{dumps_pair, repr_pair};
+use crate::cli::session::{ConsoleProducer, Foreground};
 use crate::cli::CommandOutput;
 use crate::client::consumer::{Assignment, OffsetReset};
 use crate::client::membership::Membership;
 use crate::client::producer::ProducerConfig;
 use crate::cluster::Cluster;
 use crate::kafka::assignor::Strategy;
+use crate::sim::node::HostId;
 
 /// How long a foreground program may run in a script before it is interrupted.
 const FOREGROUND_LIMIT_MS: u64 = 600_000;
@@ -194,6 +196,13 @@ pub fn console_producer(
     let Ok(h) = c.start_producer("console-producer", &servers(bootstrap), config, inside) else {
         return no_bootstrap("producer");
     };
+    if stdin.is_none() && c.tty {
+        // Typed at a terminal: it prompts `>` and sends each line until Ctrl-D or Ctrl-C.
+        c.started = Some(Foreground::ConsoleProducer(ConsoleProducer::new(
+            h, topic, parse_key, separator,
+        )));
+        return CommandOutput::default();
+    }
     let mut out = CommandOutput::default();
     let lines: Vec<&str> = stdin.map(|s| s.lines().collect()).unwrap_or_default();
     let mut sent: Vec<(u64, Option<String>, usize)> = Vec::new();
@@ -233,15 +242,27 @@ pub fn console_producer(
             .find(|s| s.0 == id)
             .map(|s| (s.1.clone(), s.2))
             .unwrap_or((None, 0));
-        let (class, msg) = exception(&e);
-        out.stderr.push_str(&format!(
-            "[{}] ERROR Error when sending message to topic {topic} with key: {}, value: {len} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{class}: {msg}\n",
-            log_time(c.now_ms()),
-            key.map_or("null".to_string(), |k| format!("{} bytes", k.len())),
-        ));
+        out.stderr
+            .push_str(&send_error(c.now_ms(), &topic, key.as_deref(), len, &e));
     }
     c.stop_client(h);
     out
+}
+
+/// The console producer's ErrorLoggingCallback line for a failed send.
+pub(crate) fn send_error(
+    now_ms: u64,
+    topic: &str,
+    key: Option<&str>,
+    len: usize,
+    error: &str,
+) -> String {
+    let (class, msg) = exception(error);
+    format!(
+        "[{}] ERROR Error when sending message to topic {topic} with key: {}, value: {len} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n{class}: {msg}\n",
+        log_time(now_ms),
+        key.map_or("null".to_string(), |k| format!("{} bytes", k.len())),
+    )
 }
 
 /// `kafka-console-consumer`: foreground with `--max-messages`/`--timeout-ms`, or `&`.
@@ -358,7 +379,7 @@ pub fn console_consumer(
         timeout_ms: o.timeout_ms,
     };
     let bounded = o.max_messages.is_some() || o.timeout_ms.is_some();
-    if !background && !bounded {
+    if !background && !bounded && !c.tty {
         return runs_until_interrupted("kafka-console-consumer");
     }
     let started = match &o.group {
@@ -387,6 +408,8 @@ pub fn console_consumer(
     let program = ConsumerProgram::new(kind, c.now_ms());
     if background {
         c.add_job(line, h, program)
+    } else if c.tty {
+        c.start_foreground(h, program)
     } else {
         c.run_program(h, program, FOREGROUND_LIMIT_MS)
     }
@@ -409,9 +432,26 @@ pub fn python(
 ) -> CommandOutput {
     let script = args.first().map(|s| s.rsplit('/').next().unwrap_or(s));
     match script {
+        // Python's own options; after the script's name, arguments are the script's (the
+        // seed's scripts ignore them).
+        Some("-h" | "--help" | "-?") => CommandOutput::out(PYTHON_HELP),
+        Some("producer.py") if stdin.is_none() && c.tty => {
+            // Typed at a terminal: it asks for a key, then a value, until Ctrl-C or Ctrl-D.
+            let seed: Vec<String> = SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect();
+            let Ok(h) = c.start_producer(
+                "python-producer",
+                &seed,
+                ProducerConfig::kafka_python(),
+                None,
+            ) else {
+                return no_bootstrap("producer");
+            };
+            c.started = Some(Foreground::PythonProducer { host: h, key: None });
+            CommandOutput::out(PYTHON_PRODUCER_BANNER)
+        }
         Some("producer.py") => python_producer(c, stdin),
         Some("consumer.py") => {
-            if !background {
+            if !background && !c.tty {
                 return runs_until_interrupted("python consumer.py");
             }
             let seed: Vec<String> = SEED_BOOTSTRAP.iter().map(|s| s.to_string()).collect();
@@ -426,7 +466,11 @@ pub fn python(
                 return no_bootstrap("consumer");
             };
             let program = ConsumerProgram::new(ProgramKind::PythonConsumer, c.now_ms());
-            c.add_job(line, h, program)
+            if background {
+                c.add_job(line, h, program)
+            } else {
+                c.start_foreground(h, program)
+            }
         }
         Some(other) => CommandOutput::err(
             2,
@@ -439,8 +483,54 @@ pub fn python(
     }
 }
 
-fn eof_traceback(line_no: u32, code: &str) -> String {
-    format!("Traceback (most recent call last):\n  File \"producer.py\", line {line_no}, in <module>\n    {code}\nEOFError: EOF when reading a line\n")
+/// `python --help`, shortened to what the playground runs.
+pub const PYTHON_HELP: &str = "usage: python [option] ... [-c cmd | -m mod | file | -] [arg] ...
+Options and arguments:
+-h     : print this help message and exit (also -? or --help)
+file   : program read from script file
+arg ...: arguments passed to program in sys.argv[1:]
+
+The playground runs the seed tutorial's two kafka-python scripts (bootstrap_servers
+127.0.0.1:9091-9093, topic test):
+  python producer.py    asks for a key, then a value; sends {key: value} as JSON and flushes;
+                        again, until Ctrl-C (or Ctrl-D, or the end of a here-document)
+  python consumer.py    prints every message of test from the earliest offset until Ctrl-C
+";
+
+/// What producer.py prints first.
+const PYTHON_PRODUCER_BANNER: &str = "topic: test(defualt)\n";
+/// producer.py's two `input()` calls: (line, code).
+pub(crate) const KEY_INPUT: (u32, &str) = (21, "key = input(\"key: (quit -> q)\")");
+pub(crate) const VALUE_INPUT: (u32, &str) = (22, "value = input(\"value: \")");
+
+/// producer.py's traceback when `input()` raises `error` (EOFError at the end of standard
+/// input, KeyboardInterrupt on Ctrl-C).
+pub(crate) fn input_traceback((line_no, code): (u32, &str), error: &str) -> String {
+    format!("Traceback (most recent call last):\n  File \"producer.py\", line {line_no}, in <module>\n    {code}\n{error}\n")
+}
+
+fn eof_traceback(at: (u32, &str)) -> String {
+    input_traceback(at, "EOFError: EOF when reading a line")
+}
+
+/// producer.py's `send_message({key: value})`: send, flush, print. Err is the traceback the
+/// script dies with (the metadata of `test` never came).
+pub(crate) fn python_send(
+    c: &mut Cluster,
+    h: HostId,
+    key: &str,
+    value: &str,
+) -> Result<String, String> {
+    c.produce(h, "test", None, None, Some(dumps_pair(key, value)));
+    c.flush_producer(h, 120_000);
+    let results = c.take_producer_results(h);
+    if let Some((_, Err((_, _, e)))) = results.first() {
+        if e.contains("not present in metadata") {
+            return Err("Traceback (most recent call last):\n  File \"producer.py\", line 23, in <module>\n    send_message({key : value})\n  File \"producer.py\", line 13, in send_message\n    producer.send('test', value=test_message) # test토픽에 보냄\nkafka.errors.KafkaTimeoutError: KafkaTimeoutError: Failed to update metadata after 60.0 secs.\n".into());
+        }
+    }
+    // The script never looks at the future: it prints even if the send failed.
+    Ok(format!("Message sent: {}\n", repr_pair(key, value)))
 }
 
 /// The seed's producer.py: `key`, `value` pairs from standard input, each sent as JSON
@@ -455,7 +545,7 @@ fn python_producer(c: &mut Cluster, stdin: Option<&str>) -> CommandOutput {
     ) else {
         return no_bootstrap("producer");
     };
-    let mut out = CommandOutput::out("topic: test(defualt)\n");
+    let mut out = CommandOutput::out(PYTHON_PRODUCER_BANNER);
     let mut lines = stdin
         .map(|s| s.lines().collect::<Vec<_>>())
         .unwrap_or_default()
@@ -464,33 +554,26 @@ fn python_producer(c: &mut Cluster, stdin: Option<&str>) -> CommandOutput {
         out.stdout.push_str("key: (quit -> q)");
         let Some(key) = lines.next() else {
             out.stdout.push('\n');
-            out.stderr
-                .push_str(&eof_traceback(21, "key = input(\"key: (quit -> q)\")"));
+            out.stderr.push_str(&eof_traceback(KEY_INPUT));
             out.exit_code = 1;
             break;
         };
         out.stdout.push_str("value: ");
         let Some(value) = lines.next() else {
             out.stdout.push('\n');
-            out.stderr
-                .push_str(&eof_traceback(22, "value = input(\"value: \")"));
+            out.stderr.push_str(&eof_traceback(VALUE_INPUT));
             out.exit_code = 1;
             break;
         };
-        c.produce(h, "test", None, None, Some(dumps_pair(key, value)));
-        c.flush_producer(h, 120_000);
-        let results = c.take_producer_results(h);
-        if let Some((_, Err((_, _, e)))) = results.first() {
-            if e.contains("not present in metadata") {
+        match python_send(c, h, key, value) {
+            Ok(sent) => out.stdout.push_str(&sent),
+            Err(traceback) => {
                 out.stdout.push('\n');
-                out.stderr.push_str("Traceback (most recent call last):\n  File \"producer.py\", line 23, in <module>\n    send_message({key : value})\n  File \"producer.py\", line 13, in send_message\n    producer.send('test', value=test_message) # test토픽에 보냄\nkafka.errors.KafkaTimeoutError: KafkaTimeoutError: Failed to update metadata after 60.0 secs.\n");
+                out.stderr.push_str(&traceback);
                 out.exit_code = 1;
                 break;
             }
         }
-        // The script never looks at the future: it prints even if the send failed.
-        out.stdout
-            .push_str(&format!("Message sent: {}\n", repr_pair(key, value)));
     }
     c.stop_client(h);
     out

@@ -12,8 +12,132 @@ fn network_ok(n: &str) -> bool {
     n == NETWORK || n == "default" || n.ends_with("_default")
 }
 
+fn is_help(a: &&str) -> bool {
+    matches!(*a, "--help" | "-h")
+}
+
+/// `docker --help`: the commands the playground simulates.
+pub const HELP: &str = "
+Usage:  docker [OPTIONS] COMMAND
+
+A self-sufficient runtime for containers
+
+Management Commands:
+  compose     Docker Compose
+  network     Manage networks
+
+Commands:
+  exec        Run a command in a running container
+  kill        Kill one or more running containers
+  pause       Pause all processes within one or more containers
+  ps          List containers
+  restart     Restart one or more containers
+  start       Start one or more stopped containers
+  stop        Stop one or more running containers
+  unpause     Unpause all processes within one or more containers
+
+Run 'docker COMMAND --help' for more information on a command.
+";
+
+/// `docker compose --help`.
+pub const COMPOSE_HELP: &str = "
+Usage:  docker compose [OPTIONS] COMMAND
+
+Docker Compose
+
+Options:
+  -f, --file stringArray           Compose configuration files
+  -p, --project-name string        Project name
+
+Commands:
+  kill        Force stop service containers.
+  pause       Pause services
+  ps          List containers
+  restart     Restart service containers
+  start       Start services
+  stop        Stop services
+  unpause     Unpause services
+  up          Create and start containers
+
+Run 'docker compose COMMAND --help' for more information on a command.
+";
+
+/// `docker compose VERB --help`.
+fn compose_verb_help(verb: &str) -> Option<String> {
+    let (args, what, options) = match verb {
+        "stop" => ("[SERVICE...]", "Stop services", "  -t, --timeout int   Specify a shutdown timeout in seconds (default 10)\n"),
+        "kill" => ("[OPTIONS] [SERVICE...]", "Force stop service containers.", "  -s, --signal string   SIGNAL to send to the container. (default \"SIGKILL\")\n"),
+        "start" => ("[SERVICE...]", "Start services", ""),
+        "restart" => ("[SERVICE...]", "Restart service containers", "  -t, --timeout int   Specify a shutdown timeout in seconds (default 10)\n"),
+        "pause" => ("[SERVICE...]", "Pause services", ""),
+        "unpause" => ("[SERVICE...]", "Unpause services", ""),
+        "up" => ("[SERVICE...]", "Create and start containers", "  -d, --detach        Detached mode: Run containers in the background\n      --no-deps       Don't start linked services.\n"),
+        "ps" => ("[SERVICE...]", "List containers", ""),
+        _ => return None,
+    };
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("\nOptions:\n{options}")
+    };
+    Some(format!(
+        "\nUsage:  docker compose {verb} {args}\n\n{what}\n{options}"
+    ))
+}
+
+/// `docker VERB --help` for the container verbs, `ps` and `exec`.
+fn verb_help(verb: &str) -> Option<String> {
+    let (args, what, options) = match verb {
+        "stop" => ("[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", "  -t, --time int   Seconds to wait for stop before killing it (default 10)\n"),
+        "kill" => ("[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", "  -s, --signal string   Signal to send to the container (default \"KILL\")\n"),
+        "start" => ("[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", ""),
+        "restart" => ("[OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", "  -t, --time int   Seconds to wait for stop before killing the container (default 10)\n"),
+        "pause" => ("CONTAINER [CONTAINER...]", "Pause all processes within one or more containers", ""),
+        "unpause" => ("CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers", ""),
+        "ps" => ("[OPTIONS]", "List containers", "  -a, --all   Show all containers (default shows just running)\n"),
+        "exec" => ("[OPTIONS] CONTAINER COMMAND [ARG...]", "Run a command in a running container\n\nThe playground's containers run: zkServer.sh status, zookeeper-shell (ZooKeepers);\nkafka-topics, kafka-leader-election (brokers)", "  -i, --interactive   Keep STDIN open even if not attached\n  -t, --tty           Allocate a pseudo-TTY\n"),
+        "network" => ("COMMAND", "Manage networks\n\nCommands:\n  connect     Connect a container to a network\n  disconnect  Disconnect a container from a network\n  ls          List networks", ""),
+        _ => return None,
+    };
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("\nOptions:\n{options}")
+    };
+    Some(format!(
+        "\nUsage:  docker {verb} {args}\n\n{what}\n{options}"
+    ))
+}
+
+/// `docker network connect|disconnect --help`.
+fn network_help(verb: &str) -> Option<String> {
+    let what = match verb {
+        "connect" => "Connect a container to a network",
+        "disconnect" => "Disconnect a container from a network",
+        "ls" => return Some("\nUsage:  docker network ls [OPTIONS]\n\nList networks\n".into()),
+        _ => return None,
+    };
+    Some(format!(
+        "\nUsage:  docker network {verb} [OPTIONS] NETWORK CONTAINER\n\n{what}\n"
+    ))
+}
+
 /// `docker …`
 pub fn run(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOutput {
+    match args {
+        [h, ..] if is_help(h) => return CommandOutput::out(HELP),
+        ["network", v, rest @ ..] if rest.iter().any(is_help) => {
+            if let Some(h) = network_help(v) {
+                return CommandOutput::out(h);
+            }
+        }
+        [verb, rest @ ..] if !matches!(*verb, "compose" | "exec") && rest.iter().any(is_help) => {
+            if let Some(h) = verb_help(verb) {
+                return CommandOutput::out(h);
+            }
+        }
+        _ => {}
+    }
     match args {
         ["compose", rest @ ..] => compose(cluster, rest),
         ["exec", rest @ ..] => exec(cluster, rest, stdin),
@@ -51,6 +175,14 @@ pub fn compose(cluster: &mut Cluster, args: &[&str]) -> CommandOutput {
     let Some(&verb) = args.get(i) else {
         return CommandOutput::err(2, "Usage:  docker compose [OPTIONS] COMMAND\n");
     };
+    if is_help(&verb) {
+        return CommandOutput::out(COMPOSE_HELP);
+    }
+    if args[i + 1..].iter().any(is_help) {
+        if let Some(h) = compose_verb_help(verb) {
+            return CommandOutput::out(h);
+        }
+    }
     let mut services: Vec<&str> = Vec::new();
     for a in &args[i + 1..] {
         match *a {
@@ -207,6 +339,10 @@ fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOut
     let mut i = 0;
     while i < args.len() && args[i].starts_with('-') {
         i += 1;
+    }
+    // Options before the container are docker's; after it they belong to the command.
+    if args[..i].iter().any(is_help) {
+        return CommandOutput::out(verb_help("exec").unwrap_or_default());
     }
     let Some((&container, cmd)) = args[i..].split_first() else {
         return CommandOutput::err(

@@ -3,6 +3,7 @@
 //! command, in virtual-time order; the end of a script interrupts what is left, as Ctrl-C.
 
 use crate::cli::consumer_programs::{ConsumerProgram, Printed};
+use crate::cli::session::Foreground;
 use crate::cli::CommandOutput;
 use crate::cluster::Cluster;
 use crate::sim::node::HostId;
@@ -69,6 +70,22 @@ impl Cluster {
         out
     }
 
+    /// At an interactive terminal: the program stays in the foreground, and the session
+    /// streams what it prints as virtual time passes.
+    pub(crate) fn start_foreground(
+        &mut self,
+        host: HostId,
+        program: ConsumerProgram,
+    ) -> CommandOutput {
+        let b = program.banner();
+        self.started = Some(Foreground::Consumer { host, program });
+        CommandOutput {
+            stdout: b.stdout,
+            stderr: b.stderr,
+            exit_code: 0,
+        }
+    }
+
     fn consumer_has_records(&self, h: HostId) -> bool {
         self.sim
             .host(h)
@@ -101,8 +118,12 @@ impl Cluster {
     }
 
     /// New output of the background jobs since the last call; finished jobs report `Done`.
+    /// At an interactive terminal its session polls them instead (as virtual time passes).
     pub fn poll_jobs(&mut self) -> CommandOutput {
         let mut out = CommandOutput::default();
+        if self.tty {
+            return out;
+        }
         let mut jobs = std::mem::take(&mut self.jobs);
         for j in jobs.iter_mut() {
             let p = self.pump_program(j.host, &mut j.program);

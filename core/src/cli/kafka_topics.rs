@@ -1,6 +1,8 @@
 //! `kafka-topics` (3.0, `--bootstrap-server` only: `--zookeeper` was removed): create, list
 //! and describe through an admin client on the simulator, printing what TopicCommand prints.
 
+use std::collections::BTreeMap;
+
 use crate::broker::admin::{AdminCall, AdminResult};
 use crate::broker::messages::{CreatableTopic, TopicMetadata};
 use crate::cli::CommandOutput;
@@ -61,6 +63,7 @@ fn exception_class(error: &str) -> String {
         "TOPIC_ALREADY_EXISTS" => "TopicExistsException",
         "INVALID_REPLICATION_FACTOR" => "InvalidReplicationFactorException",
         "INVALID_PARTITIONS" => "InvalidPartitionsException",
+        "INVALID_CONFIG" => "InvalidConfigurationException",
         "INVALID_TOPIC_EXCEPTION" => "InvalidTopicException",
         "REQUEST_TIMED_OUT" => "TimeoutException",
         "NOT_CONTROLLER" => "NotControllerException",
@@ -123,6 +126,31 @@ fn parse(args: &[&str]) -> Result<Opts, String> {
     Ok(o)
 }
 
+/// `--help`: TopicCommand's options the playground models.
+pub const HELP: &str = "This tool helps to create, delete, describe, or change a topic.
+Option                                   Description
+------                                   -----------
+--alter                                  add partitions to a topic (--partitions, only increases)
+--bootstrap-server <host:port,...>       REQUIRED: the Kafka server(s) to connect to
+--config <name=value>                    a topic config for --create, e.g. min.insync.replicas=2
+                                           (repeatable)
+--create                                 create a new topic
+--delete                                 delete a topic
+--describe                               list details (partitions, leader, replicas, isr)
+--exclude-internal                       leave out internal topics (__consumer_offsets) with
+                                           --list or --describe
+--help                                   print usage information
+--if-exists                              --alter or --delete only if the topic exists
+--if-not-exists                          --create only if the topic does not exist yet
+--list                                   list the topics
+--partitions <n>                         the number of partitions to create, or to grow to
+--replication-factor <n>                 the replicas per partition of a topic being created
+--topic <topic>                          the topic to create, alter, describe or delete
+--unavailable-partitions                 with --describe: only partitions without a leader
+--under-replicated-partitions            with --describe: only partitions with fewer in-sync
+                                           replicas than replicas
+";
+
 fn usage_error(msg: &str) -> CommandOutput {
     CommandOutput::err(
         1,
@@ -132,6 +160,9 @@ fn usage_error(msg: &str) -> CommandOutput {
 
 /// `kafka-topics ARGS`; `inside` = the container it runs in (`docker exec kafka1 …`).
 pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(HELP);
+    }
     if args.contains(&"--zookeeper") {
         return CommandOutput::err(
             1,
@@ -412,9 +443,33 @@ fn list_or_describe(
         }
         return CommandOutput::out(out);
     }
+    // TopicCommand asks for every described topic's configs, then prints the non-default ones.
+    let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+    let mut configs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    if !names.is_empty() {
+        match cluster.admin_call(servers, AdminCall::DescribeConfigs(names), inside) {
+            Ok(AdminResult::Configs(results)) => {
+                for (topic, r) in results {
+                    match r {
+                        Ok(entries) => {
+                            let kv = entries.into_iter().map(|e| (e.name, e.value)).collect();
+                            configs.insert(topic, kv);
+                        }
+                        Err((code, msg)) => return failure(cluster, &exception_class(&code), &msg),
+                    }
+                }
+            }
+            Ok(AdminResult::TimedOut(call)) => return timed_out(cluster, call),
+            _ => return timed_out(cluster, "describeConfigs"),
+        }
+    }
     let live: Vec<i32> = cluster.running_brokers().iter().map(|b| b.id()).collect();
     let headers = !o.under_replicated && !o.unavailable;
     for t in &topics {
+        let topic_configs: Vec<(&str, &str)> = configs
+            .get(&t.name)
+            .map(|kv| kv.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .unwrap_or_default();
         let mut parts = t.partitions.clone();
         parts.sort_by_key(|p| p.partition);
         if headers {
@@ -426,7 +481,7 @@ fn list_or_describe(
                     .map(String::as_str),
                 partition_count: parts.len(),
                 replication_factor: rf,
-                configs: &[],
+                configs: &topic_configs,
                 marked_for_deletion: false,
             }));
             out.push('\n');

@@ -96,7 +96,28 @@ fn conversion_error(value: &str, option: &str) -> CommandOutput {
 }
 
 /// `kafka-leader-election ARGS`; `inside` = the container it runs in.
+/// `--help`: LeaderElectionCommand's options.
+pub const HELP: &str =
+    "This tool attempts to elect a new leader for a set of topic partitions: the preferred
+replica, or (unclean) any live replica, even one out of the ISR.
+Option                                   Description
+------                                   -----------
+--admin.config <file>                    (accepted; the playground has no files)
+--all-topic-partitions                   every partition of every topic (not with --topic or
+                                           --path-to-json-file)
+--bootstrap-server <host:port>           REQUIRED: the Kafka server to connect to
+--election-type <preferred|unclean>      REQUIRED: the type of election
+--help                                   print usage information
+--partition <n>                          the partition to elect for (with --topic)
+--path-to-json-file <file>               (the playground has no files: use --topic or
+                                           --all-topic-partitions)
+--topic <topic>                          the topic of the partition (with --partition)
+";
+
 pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> CommandOutput {
+    if args.contains(&"--help") {
+        return CommandOutput::out(HELP);
+    }
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => return e,

@@ -5,14 +5,18 @@
 
 pub mod clients_cli;
 pub mod consumer_groups;
+pub mod consumer_groups_reset;
 pub mod consumer_programs;
 pub mod docker;
+#[cfg(test)]
+mod help_tests;
 pub mod jobs;
 pub mod kafka_topics;
 pub mod leader_election;
 pub mod parse;
 pub mod python_repr;
 pub mod script;
+pub mod session;
 pub mod zookeeper_shell;
 
 use crate::cluster::Cluster;
@@ -77,15 +81,22 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   kafka-leader-election --bootstrap-server B --election-type preferred|unclean
       (--topic T --partition P | --all-topic-partitions)
   kafka-console-producer --bootstrap-server B --topic T [--property parse.key=true]
-      [--property key.separator=S] [--producer-property acks=all|1|0]   (lines from a here-document)
+      [--property key.separator=S] [--producer-property acks=all|1|0]
+      (lines from a here-document; in the page's terminal, typed at its > prompt until Ctrl-D)
   kafka-console-consumer --bootstrap-server B --topic T [--from-beginning] [--partition P [--offset O]]
       [--max-messages N] [--timeout-ms MS] [--property print.key=true print.partition=true
-      print.offset=true print.timestamp=true]   (runs until Ctrl-C: use & and kill %N, or a limit)
+      print.offset=true print.timestamp=true]   (runs until Ctrl-C: in the page's terminal in
+      the foreground; in a script use & and kill %N, or a limit)
       [--group G [--consumer-property partition.assignment.strategy=range|roundrobin|...]]
   kafka-consumer-groups --bootstrap-server B --list
   kafka-consumer-groups --bootstrap-server B --describe --group G [--members [--verbose] | --state]
-  python producer.py            the seed's producer: key, value pairs from a here-document
-  python consumer.py &          the seed's consumer (topic test, from the earliest offset)
+  kafka-consumer-groups --bootstrap-server B --reset-offsets --group G (--topic T[:P,..] | --all-topics)
+      (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime D
+      | --by-duration PnDTnHnMnS) [--dry-run | --execute]
+  kafka-consumer-groups --bootstrap-server B --delete --group G | --delete-offsets --group G --topic T
+  python producer.py            the seed's producer: key, value pairs (here-document or typed)
+  python consumer.py            the seed's consumer (topic test, from the earliest offset):
+                                in the foreground until Ctrl-C, or `&` in a script
   jobs | kill %N                background programs (a script's end interrupts them, as Ctrl-C)
   docker compose stop|kill|start|restart|pause|unpause|ps [SERVICE...]
   docker stop|kill|start|restart|pause|unpause CONTAINER...
@@ -99,9 +110,46 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   netem show                    list the network faults in force
   sleep SECONDS                 advance virtual time (fractions allowed: sleep 0.5)
   help                          this text
+  COMMAND --help                the options of each command (also -h for docker and python)
 
 Scripts (kafka-playground exec FILE): here-documents (<<EOF ... EOF) feed standard input;
 a failing tool (exit 1) does not stop the script; an unknown command or bad usage does.
+";
+
+/// `sleep --help` (coreutils' text, shortened to the suffixes the playground takes).
+pub const SLEEP_HELP: &str = "Usage: sleep NUMBER[SUFFIX]
+Pause for NUMBER seconds of virtual time.  SUFFIX may be 's' for seconds (the default),
+'m' for minutes or 'ms' for milliseconds.  NUMBER may be a fraction (sleep 0.5).
+";
+
+/// `netem --help`: the playground's network faults (as `tc qdisc … netem` would make them).
+pub const NETEM_HELP: &str = "Usage: netem COMMAND
+Network faults between two hosts (ZooKeepers, brokers), until healed.
+
+Commands:
+  cut A B [--oneway]      cut the link A-B (only A->B with --oneway)
+  heal A B                heal the link A-B
+  heal --all              heal every link
+  delay A B MS [JITTER]   latency on the link A-B, both directions
+  loss A B PERCENT        loss on A-B: TCP retransmits (RTO 200ms, doubling); 100 drops all
+  show                    list the faults in force
+";
+
+/// `jobs --help` (bash's builtin help, for what the playground's shell keeps).
+pub const JOBS_HELP: &str = "jobs: jobs
+    Display status of jobs.
+
+    Lists the programs this terminal runs in the background (`COMMAND &`), with their
+    numbers for `kill %N`.
+";
+
+/// `kill --help`.
+pub const KILL_HELP: &str = "kill: kill %N
+    Send a signal to a job.
+
+    Interrupts background job N (see `jobs`), as Ctrl-C would in the foreground: the program
+    prints what it prints then (e.g. \"Processed a total of 3 messages\"). Without %N, the
+    newest job.
 ";
 
 impl Cluster {
@@ -158,6 +206,12 @@ impl Cluster {
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         match args[0] {
             "help" | "--help" | "-h" => CommandOutput::out(HELP),
+            "sleep" if args[1..].contains(&"--help") => CommandOutput::out(SLEEP_HELP),
+            "netem" if args[1..].iter().any(|a| matches!(*a, "--help" | "-h")) => {
+                CommandOutput::out(NETEM_HELP)
+            }
+            "jobs" if args[1..].contains(&"--help") => CommandOutput::out(JOBS_HELP),
+            "kill" if args[1..].contains(&"--help") => CommandOutput::out(KILL_HELP),
             "sleep" => self.cmd_sleep(&args[1..]),
             "netem" => self.cmd_netem(&args[1..]),
             "docker" => docker::run(self, &args[1..], stdin),

@@ -52,6 +52,41 @@ enum ShellCmd {
     DeleteAll {
         path: String,
     },
+    /// `help` (or any command it does not know): ZooKeeperMain's usage.
+    Help,
+}
+
+/// The commands the playground's shell runs, as ZooKeeperMain's usage lists them.
+const COMMANDS: [&str; 8] = [
+    "create",
+    "delete",
+    "deleteall",
+    "get",
+    "ls",
+    "quit",
+    "set",
+    "stat",
+];
+
+/// ZooKeeperMain's usage (printed on standard error by `help`).
+pub fn zk_usage() -> String {
+    let mut s = String::from(
+        "ZooKeeper -server host:port -client-configuration properties-file cmd args\n",
+    );
+    for c in COMMANDS {
+        s.push('\t');
+        s.push_str(usage_of(c).unwrap_or(c));
+        s.push('\n');
+    }
+    s
+}
+
+/// `zookeeper-shell --help`: the script's usage, then the commands it runs.
+pub fn help() -> String {
+    format!(
+        "{USAGE}Runs one ZooKeeper command given after zookeeper_host:port, or one per line from standard\ninput (a here-document), in one session.\n{}",
+        zk_usage()
+    )
 }
 
 fn usage_of(cmd: &str) -> Option<&'static str> {
@@ -70,6 +105,9 @@ fn usage_of(cmd: &str) -> Option<&'static str> {
 /// Parses `cmd args…`; Err is what the shell prints (and whether it is a usage error).
 fn parse_cmd(args: &[&str]) -> Result<ShellCmd, String> {
     let cmd = args[0];
+    if cmd == "help" {
+        return Ok(ShellCmd::Help);
+    }
     let usage =
         usage_of(cmd).ok_or_else(|| format!("Command not found: Command not found {cmd}"))?;
     let mut flags = Vec::new();
@@ -244,6 +282,7 @@ impl Session<'_> {
     fn exec(&mut self, cmd: &ShellCmd) -> Result<String, String> {
         let e = |e: OpError| error_message(&e);
         match cmd {
+            ShellCmd::Help => Ok(String::new()),
             ShellCmd::Ls {
                 path,
                 stat,
@@ -401,6 +440,9 @@ pub fn run(
     stdin: Option<&str>,
     inside: Option<&str>,
 ) -> CommandOutput {
+    if args.first() == Some(&"--help") {
+        return CommandOutput::out(help());
+    }
     let mut args = args.to_vec();
     if args.first() == Some(&"-server") {
         args.remove(0);
@@ -460,6 +502,7 @@ pub fn run(
         }
         for c in &cmds {
             match c {
+                Ok(ShellCmd::Help) => errors.push_str(&zk_usage()),
                 Ok(c) => match s.exec(c) {
                     Ok(text) => body.push_str(&text),
                     Err(text) => {
