@@ -5,7 +5,10 @@
 #      consumer groups, steady and with kafka2 killed halfway: events/s, records/s produced and
 #      replicated, virtual-time speed-up, retained log records and heap after 1/10/30/60
 #      virtual minutes, then a native-vs-wasm table;
-#   3. criterion's timing of the broker workload (BENCH_CRITERION=0 skips it).
+#   3. criterion's timing of the broker workload (BENCH_CRITERION=0 skips it);
+#   4. with BENCH_PAGE=1, the page in headless Chromium under 3 x 100 messages/s
+#      (tests/e2e/bench-page.mjs: first paint, frames/s, virtual speed reached, memory until
+#      BENCH_PAGE_MINUTES virtual minutes, default 60).
 #
 #   scripts/bench.sh [ZooKeeper virtual seconds, default 600] [broker virtual minutes, default 60]
 set -euo pipefail
@@ -29,14 +32,20 @@ cargo bench -q -p kafka-playground-core --bench sim -- "$SECS"
 say "ZooKeeper workload, wasm: node core/benches/wasm_bench.mjs $WASM $SECS"
 node core/benches/wasm_bench.mjs "$WASM" "$SECS"
 
-say "broker workload, native: cargo run --profile bench -p kafka-playground-core --example broker_bench -- $MINUTES both"
-cargo run -q --profile bench -p kafka-playground-core --example broker_bench -- "$MINUTES" both | tee "$OUT/broker-native.txt" | grep -v '^RESULT '
-say "broker workload, wasm: node core/benches/wasm_bench.mjs $WASM broker $MINUTES both"
-node core/benches/wasm_bench.mjs "$WASM" broker "$MINUTES" both | tee "$OUT/broker-wasm.txt" | grep -v '^RESULT '
+say "broker workload, native: cargo run --profile bench -p kafka-playground-core --example broker_bench -- $MINUTES all"
+cargo run -q --profile bench -p kafka-playground-core --example broker_bench -- "$MINUTES" all | tee "$OUT/broker-native.txt" | grep -v '^RESULT '
+say "broker workload, wasm: node core/benches/wasm_bench.mjs $WASM broker $MINUTES all"
+node core/benches/wasm_bench.mjs "$WASM" broker "$MINUTES" all | tee "$OUT/broker-wasm.txt" | grep -v '^RESULT '
 say "broker workload, native vs wasm (node core/benches/compare.mjs $OUT/broker-native.txt $OUT/broker-wasm.txt)"
 node core/benches/compare.mjs "$OUT/broker-native.txt" "$OUT/broker-wasm.txt"
 
 if [ "${BENCH_CRITERION:-1}" != 0 ]; then
   say "broker workload, criterion: cargo bench -p kafka-playground-core --bench broker"
   cargo bench -q -p kafka-playground-core --bench broker
+fi
+
+if [ "${BENCH_PAGE:-0}" = 1 ]; then
+  setup test
+  say "page: trunk build --release --offline && node tests/e2e/bench-page.mjs ${BENCH_PAGE_MINUTES:-60}"
+  trunk build --release --offline && node tests/e2e/bench-page.mjs "${BENCH_PAGE_MINUTES:-60}"
 fi

@@ -40,6 +40,7 @@ for (const variant of [...new Set(runs.map((r) => r.report.variant))]) {
     rows.push([`live heap after ${m} min`, (r) => (at(r) ? `${num(at(r).heap_bytes / MIB, 1)} MiB` : '-')]);
   }
   rows.push(['event queue, longest', (r) => num(last(r).stats.max_queue)]);
+  rows.push(['structured events kept (event log)', (r) => num(last(r).stats.recorded_events ?? 0)]);
   rows.push(['drained: sent / acked / consumed (distinct)', (r) => {
     const d = r.report.drained;
     return `${num(d.sent)} / ${num(d.acked)} / ${num(d.consumed)} (${num(d.consumed_distinct)})`;

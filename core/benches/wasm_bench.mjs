@@ -1,7 +1,7 @@
 // Times the benchmark workloads compiled to WebAssembly, in Node (V8, the same engine as Chromium).
 // Usage:
 //   node core/benches/wasm_bench.mjs <module.wasm> [virtual seconds]                 ZooKeeper workload
-//   node core/benches/wasm_bench.mjs <module.wasm> broker [minutes] [steady|fault|both]
+//   node core/benches/wasm_bench.mjs <module.wasm> broker [minutes] [steady|fault|events|both|all]
 // The broker runs print the same report as the native example (core/examples/broker_bench.rs),
 // ending with `RESULT {json}` lines that core/benches/compare.mjs reads.
 import { readFile } from 'node:fs/promises';
@@ -22,10 +22,15 @@ const mib = () => (memory.buffer.byteLength / 1048576).toFixed(1);
 if (rest[0] === 'broker') {
   const minutes = BigInt(rest[1] ?? 60);
   const which = rest[2] ?? 'steady';
-  const variants = which === 'both' ? [0, 1] : which === 'fault' ? [1] : [0];
+  const codes = { steady: [0], fault: [1], events: [2], both: [0, 1], all: [0, 1, 2] };
+  const variants = codes[which];
+  if (!variants) {
+    console.error(`unknown variant ${which}: steady, fault, events, both or all`);
+    process.exit(2);
+  }
   broker_run(2n, 1n, 0); // warm-up (and JIT tier-up): one virtual minute, another seed
-  for (const fault of variants) {
-    const len = broker_run(1n, minutes, fault);
+  for (const variant of variants) {
+    const len = broker_run(1n, minutes, variant);
     if (len === 0) {
       console.error('broker workload: the cluster did not boot');
       process.exit(1);

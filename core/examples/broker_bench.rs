@@ -2,7 +2,10 @@
 //! replicated, virtual-time speed-up, and memory (retained log records, their bytes, the live
 //! heap) after 1, 10, 30 and 60 virtual minutes. The wasm twin is `wasm_bench` under Node.
 //!
-//!   cargo run --release -p kafka-playground-core --example broker_bench -- [minutes, default 60] [steady|fault|both]
+//!   cargo run --profile bench -p kafka-playground-core --example broker_bench -- [minutes, default 60] [steady|fault|events|both|all]
+//!
+//! `fault` kills kafka2 halfway and starts it 30 s later; `events` keeps the structured event
+//! log as the page does; `both` = steady and fault; `all` = the three.
 //!
 //! The last line of each run is `RESULT {json}` (read by core/benches/compare.mjs).
 
@@ -49,19 +52,21 @@ fn cpu_seconds() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let minutes: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(60);
-    let variants: &[bool] = if args.iter().any(|a| a == "both") {
-        &[false, true]
-    } else if args.iter().any(|a| a == "fault") {
-        &[true]
-    } else {
-        &[false]
+    let which = args
+        .iter()
+        .find(|a| a.parse::<u64>().is_err())
+        .map_or("steady", |s| s.as_str());
+    let variants: &[&str] = match which {
+        "all" => &["steady", "fault", "events"],
+        "both" => &["steady", "fault"],
+        one => &[one][..],
     };
     let start = Instant::now();
     let mut clock = move || [start.elapsed().as_secs_f64(), cpu_seconds()];
-    for &fault in variants {
+    for &variant in variants {
         let base = LIVE.load(Ordering::Relaxed);
         let heap = || LIVE.load(Ordering::Relaxed).saturating_sub(base) as u64;
-        match broker_report(1, fault, &checkpoints_ms(minutes), &mut clock, &heap) {
+        match broker_report(1, variant, &checkpoints_ms(minutes), &mut clock, &heap) {
             Ok(r) => {
                 print!("{}", r.text("native"));
                 println!(

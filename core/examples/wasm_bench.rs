@@ -57,23 +57,21 @@ extern "C" {
     fn bench_cpu_ms() -> f64;
 }
 
-/// Runs the broker workload for `minutes` of virtual time (`fault` ≠ 0: a broker killed
-/// halfway) and keeps its report as text, ending with a `RESULT {json}` line; returns the
-/// text's length in bytes (0 when the cluster did not boot). Read it at `broker_out_ptr`.
+/// Runs the broker workload for `minutes` of virtual time (`variant` 0 steady, 1 fault: a
+/// broker killed halfway, 2 events: the event log kept as in the page) and keeps its report as text, ending with a `RESULT {json}` line; returns the
+/// text's length in bytes (0 when the cluster did not boot or the variant is unknown). Read it at `broker_out_ptr`.
 #[cfg(target_arch = "wasm32")]
 #[no_mangle]
-pub extern "C" fn broker_run(seed: u64, minutes: u64, fault: u32) -> u32 {
+pub extern "C" fn broker_run(seed: u64, minutes: u64, variant: u32) -> u32 {
     use kafka_playground_core::bench::{broker_report, checkpoints_ms};
     let mut clock = || unsafe { [bench_wall_ms() / 1000.0, bench_cpu_ms() / 1000.0] };
     let base = LIVE.load(Ordering::Relaxed);
     let heap = || LIVE.load(Ordering::Relaxed).saturating_sub(base) as u64;
-    let text = match broker_report(
-        seed,
-        fault != 0,
-        &checkpoints_ms(minutes),
-        &mut clock,
-        &heap,
-    ) {
+    let variant = ["steady", "fault", "events"]
+        .get(variant as usize)
+        .copied()
+        .unwrap_or("?");
+    let text = match broker_report(seed, variant, &checkpoints_ms(minutes), &mut clock, &heap) {
         Ok(r) => format!(
             "{}RESULT {}\n",
             r.text("wasm"),

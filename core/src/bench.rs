@@ -138,6 +138,8 @@ pub struct BrokerLoad {
     /// Records per virtual second, per producer.
     pub rate: u32,
     pub fault: Option<BrokerFault>,
+    /// Keep the structured event log, as the page does (benchmarks otherwise turn it off).
+    pub record_events: bool,
 }
 
 impl BrokerLoad {
@@ -147,6 +149,7 @@ impl BrokerLoad {
             producers: 3,
             rate: 100,
             fault: None,
+            record_events: false,
         }
     }
 
@@ -190,6 +193,8 @@ pub struct BrokerStats {
     pub max_queue: usize,
     /// Fault actions carried out (a kill and a start when the fault ran its course).
     pub faults: u32,
+    /// Structured events held by the cluster's event log (0 unless it records them).
+    pub recorded_events: u64,
 }
 
 /// A set of small integers, one bit each.
@@ -258,7 +263,7 @@ impl BrokerBench {
     /// the producers (producer i writes to `bench` when i is even, else `my-topic`).
     pub fn new(seed: u64, load: BrokerLoad) -> Result<Self, String> {
         let mut c = Cluster::seed_cluster(seed);
-        c.set_record_events(false);
+        c.set_record_events(load.record_events);
         if !c.wait_until_ready(60_000) || !c.wait_until_brokers_ready(60_000) {
             return Err("the seed cluster did not boot in 60 s".into());
         }
@@ -485,6 +490,7 @@ impl BrokerBench {
         s.retained_records = records;
         s.log_bytes = bytes;
         s.replicated = self.replicated();
+        s.recorded_events = self.cluster.events().len() as u64;
         s
     }
 
@@ -560,7 +566,7 @@ pub struct Checkpoint {
 /// A broker-workload run as the benchmarks print it, natively and in wasm alike.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BrokerReport {
-    /// `steady` or `fault`.
+    /// `steady`, `fault` or `events` (steady, with the event log kept as in the page).
     pub variant: String,
     pub seed: u64,
     pub producers: usize,
@@ -600,17 +606,21 @@ impl BrokerReport {
             self.producers,
             self.rate,
             self.seed,
-            if self.variant == "fault" { "; kafka2 killed halfway, started 30 s later" } else { "" },
+            match self.variant.as_str() {
+                "fault" => "; kafka2 killed halfway, started 30 s later",
+                "events" => "; event log kept, as in the page",
+                _ => "",
+            },
             self.boot_wall_s * 1000.0
         );
         out.push_str("  (rates per CPU second of the run; speed-up = virtual seconds per wall second, and per CPU second)\n");
-        out.push_str("  virtual   wall s   CPU s  events/s  acked rec/s  replicated/s  speed-up wall/CPU  retained records  log MiB  heap MiB  queue max\n");
+        out.push_str("  virtual   wall s   CPU s  events/s  acked rec/s  replicated/s  speed-up wall/CPU  retained records  log MiB  heap MiB  queue max  event log\n");
         for c in &self.checkpoints {
             let s = &c.stats;
             let cpu = c.cpu_s.max(1e-9);
             let virt = s.virtual_ms as f64 / 1000.0;
             out.push_str(&format!(
-                "  {:>4} min {:>8.2} {:>7.2} {:>9.0} {:>12.0} {:>13.0} {:>9.0}x/{:>6.0}x {:>17} {:>8.1} {:>9.1} {:>10}\n",
+                "  {:>4} min {:>8.2} {:>7.2} {:>9.0} {:>12.0} {:>13.0} {:>9.0}x/{:>6.0}x {:>17} {:>8.1} {:>9.1} {:>10} {:>10}\n",
                 s.virtual_ms / 60_000,
                 c.wall_s,
                 c.cpu_s,
@@ -622,7 +632,8 @@ impl BrokerReport {
                 s.retained_records,
                 s.log_bytes as f64 / MIB,
                 c.heap_bytes as f64 / MIB,
-                s.max_queue
+                s.max_queue,
+                s.recorded_events
             ));
         }
         let d = &self.drained;
@@ -653,21 +664,30 @@ pub fn checkpoints_ms(minutes: u64) -> Vec<u64> {
     v
 }
 
-/// Runs the broker workload (`fault`: `kafka2` killed halfway, started 30 s later) and takes
+/// Runs the broker workload, `variant` `steady`, `fault` (`kafka2` killed halfway, started
+/// 30 s later) or `events` (steady, event log kept as the page keeps it), and takes
 /// figures at each of `checkpoints_ms` (virtual ms of load, ascending). `clock` gives wall and
 /// CPU seconds (the caller's: `std::time` does not exist in wasm), `heap` the live heap bytes.
 pub fn broker_report(
     seed: u64,
-    fault: bool,
+    variant: &str,
     checkpoints_ms: &[u64],
     clock: &mut dyn FnMut() -> [f64; 2],
     heap: &dyn Fn() -> u64,
 ) -> Result<BrokerReport, String> {
     let total = checkpoints_ms.iter().copied().max().unwrap_or(0);
-    let load = if fault {
-        BrokerLoad::with_fault(total / 2)
-    } else {
-        BrokerLoad::standard()
+    let load = match variant {
+        "steady" => BrokerLoad::standard(),
+        "fault" => BrokerLoad::with_fault(total / 2),
+        "events" => BrokerLoad {
+            record_events: true,
+            ..BrokerLoad::standard()
+        },
+        _ => {
+            return Err(format!(
+                "no such variant: {variant} (steady, fault, events)"
+            ))
+        }
     };
     let (producers, rate) = (load.producers, load.rate);
     let t0 = clock();
@@ -690,7 +710,7 @@ pub fn broker_report(
     }
     let drained = b.finish(60_000);
     Ok(BrokerReport {
-        variant: if fault { "fault" } else { "steady" }.into(),
+        variant: variant.into(),
         seed,
         producers,
         rate,
