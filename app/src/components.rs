@@ -6,6 +6,8 @@ pub mod compose_editor;
 pub mod consumer_panel;
 pub mod controls;
 pub mod event_log;
+pub mod flow_charts;
+pub mod group_views;
 pub mod host_controls;
 pub mod isr_chart;
 pub mod kafdrop;

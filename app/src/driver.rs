@@ -1,6 +1,7 @@
 //! Drives the core's `Cluster` in step with the page's clock: play, pause, single step, speed,
 //! restart with a seed. Work per animation frame is bounded so the page never blocks.
 
+use crate::flow_history::FlowHistory;
 use crate::isr_history::{IsrHistory, Sample};
 use crate::panel_clients::{PanelAction, PanelClients};
 use crate::terminals::{TermAction, Terminals};
@@ -55,6 +56,8 @@ pub struct Driver {
     fast_forward: Option<FastForward>,
     /// ISR size over time, sampled per virtual second as events run.
     isr_history: IsrHistory,
+    /// Produce and consume rates and group lags, sampled with the ISR.
+    flow_history: FlowHistory,
     /// The producers and consumers the panels started.
     clients: PanelClients,
     /// The page's terminals, their shells and screens.
@@ -99,6 +102,7 @@ impl Driver {
             compose: None,
             fast_forward: None,
             isr_history: IsrHistory::default(),
+            flow_history: FlowHistory::default(),
             clients: PanelClients::default(),
             terminals: Terminals::default(),
         }
@@ -144,6 +148,7 @@ impl Driver {
         self.booted = false;
         self.fast_forward = None;
         self.isr_history.clear();
+        self.flow_history.clear();
         self.clients = PanelClients::default();
         // The programs ran on the old cluster; the screens stay.
         self.terminals.reset_sessions();
@@ -332,6 +337,11 @@ impl Driver {
         &self.isr_history
     }
 
+    /// The rate and lag samples taken so far (oldest first, the same instants as the ISR's).
+    pub fn flow_history(&self) -> &FlowHistory {
+        &self.flow_history
+    }
+
     /// Runs the next event only (the "step" button), pausing the clock.
     pub fn single_step(&mut self) {
         self.running = false;
@@ -356,8 +366,11 @@ impl Driver {
     /// change until its next event at `t`).
     fn sample_before(&mut self, t: u64) {
         while let Some(at) = self.isr_history.due(self.cluster.now_ms(), t) {
-            let sample = Sample::of(at, &self.cluster.topics());
-            self.isr_history.record(sample);
+            let topics = self.cluster.topics();
+            self.isr_history.record(Sample::of(at, &topics));
+            let groups = self.cluster.consumer_groups_in(&topics);
+            let delivered = self.cluster.delivered_counts();
+            self.flow_history.record(at, &topics, &delivered, &groups);
         }
     }
 
@@ -478,11 +491,13 @@ mod tests {
             program: Program::Python,
             topic: String::new(),
             from_beginning: true,
+            group: None,
         }));
         assert!(d.panel(&PanelAction::StartConsumer {
             program: Program::Console,
             topic: "test".into(),
             from_beginning: false,
+            group: None,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -500,6 +515,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 10,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -507,6 +523,7 @@ mod tests {
         assert!(d.panel(&PanelAction::Auto {
             topic: "test".into(),
             rate: 0,
+            producers: 1,
         }));
         for _ in 0..30 {
             d.frame(100.0);
@@ -667,6 +684,132 @@ mod tests {
             other.terminals().iter().next().unwrap().busy(),
             "consumer.py still runs"
         );
+    }
+
+    #[test]
+    fn panel_group_consumers_split_the_partitions_and_rebalance_when_one_stops() {
+        use crate::panel_clients::{GroupEventKind, PanelAction, Program};
+        use kafka_playground_core::client::membership::Phase;
+        let mut d = Driver::new(7);
+        d.restart_booted(7);
+        d.run_command(
+            "kafka-topics --create --topic my-topic --bootstrap-server kafka1:19091 --partitions 3 --replication-factor 2",
+        );
+        let start = PanelAction::StartConsumer {
+            program: Program::Console,
+            topic: "my-topic".into(),
+            from_beginning: true,
+            group: Some(" g1 ".into()),
+        };
+        let assigned = |d: &Driver| -> Vec<usize> {
+            d.clients()
+                .consumers()
+                .iter()
+                .map(|k| {
+                    k.member
+                        .as_ref()
+                        .filter(|m| m.phase == Phase::Stable)
+                        .map_or(0, |m| m.assigned.len())
+                })
+                .collect()
+        };
+        let run_until = |d: &mut Driver, done: &dyn Fn(&Driver) -> bool| {
+            for _ in 0..600 {
+                if done(d) {
+                    return;
+                }
+                d.frame(100.0);
+            }
+            panic!("never happened: {:?}", d.clients().consumers());
+        };
+        assert!(d.panel(&start));
+        assert_eq!(d.clients().consumers()[0].group.as_deref(), Some("g1"));
+        run_until(&mut d, &|d| assigned(d) == [3]);
+        assert!(d.panel(&start));
+        run_until(&mut d, &|d| {
+            let mut a = assigned(d);
+            a.sort_unstable();
+            a == [1, 2]
+        });
+        let ks = d.clients().consumers().to_vec();
+        let (m0, m1) = (ks[0].member.clone().unwrap(), ks[1].member.clone().unwrap());
+        assert_eq!(m0.generation, m1.generation);
+        assert_ne!(m0.member_id, m1.member_id);
+        assert!(m0.member_id.starts_with("consumer-g1-1-"), "{m0:?}");
+        assert_eq!((ks[0].mark, ks[1].mark), (0, 1));
+        assert_eq!(ks[0].assignments, 2);
+        let kinds: Vec<(String, GroupEventKind)> = d
+            .clients()
+            .group_events()
+            .map(|e| (e.consumer.clone(), e.kind.clone()))
+            .collect();
+        assert!(
+            kinds.contains(&(ks[0].name.clone(), GroupEventKind::Revoked)),
+            "{kinds:?}"
+        );
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| k.1 == GroupEventKind::Joined)
+                .count(),
+            2
+        );
+
+        // The automatic producer: the charts' samples see records produced and consumed, and
+        // the coordinator's view of the group names both members.
+        assert!(d.panel(&PanelAction::Auto {
+            topic: "my-topic".into(),
+            rate: 20,
+            producers: 1,
+        }));
+        for _ in 0..40 {
+            d.frame(100.0);
+        }
+        let samples: Vec<_> = d.flow_history().samples().cloned().collect();
+        assert!(samples.iter().any(|s| s.produced >= 15), "{samples:?}");
+        assert!(samples.iter().any(|s| s.consumed >= 15), "{samples:?}");
+        assert!(samples.last().unwrap().lags.iter().any(|(g, _)| g == "g1"));
+        let groups = d.cluster().consumer_groups();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].members.len(), 2);
+
+        // The second one stops: the first takes every partition in a newer generation.
+        let id = ks[1].id;
+        assert!(d.panel(&PanelAction::StopConsumer { id }));
+        run_until(&mut d, &|d| assigned(d) == [3]);
+        let m = d.clients().consumers()[0].member.clone().unwrap();
+        assert!(m.generation > m0.generation);
+        assert!(d
+            .clients()
+            .group_events()
+            .any(|e| e.kind == GroupEventKind::Left && e.consumer == ks[1].name));
+
+        let (journal, now, hash) = (
+            d.journal().to_vec(),
+            d.cluster().now_ms(),
+            d.cluster().event_log_hash(),
+        );
+        let mut other = Driver::new(1);
+        other.replay(7, true, &journal, now);
+        assert_eq!(other.cluster().event_log_hash(), hash);
+        assert_eq!(other.clients().consumers()[0].member, Some(m));
+    }
+
+    #[test]
+    fn old_journal_lines_without_a_group_still_replay() {
+        use crate::panel_clients::{PanelAction, Program};
+        let line = r#"# panel {"do":"start_consumer","program":"console","topic":"t","from_beginning":true}"#;
+        let a = PanelAction::from_journal(line).unwrap();
+        assert_eq!(
+            a,
+            PanelAction::StartConsumer {
+                program: Program::Console,
+                topic: "t".into(),
+                from_beginning: true,
+                group: None,
+            }
+        );
+        assert_eq!(a.journal_line(), line);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 pub mod chapters;
 pub mod components;
 pub mod driver;
+pub mod flow_history;
 pub mod i18n;
+pub mod i18n_groups;
 pub mod isr_history;
 pub mod message_kind;
 pub mod panel_clients;

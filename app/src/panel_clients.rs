@@ -7,7 +7,10 @@
 
 use kafka_playground_core::cli::python_repr::{dumps_pair, repr_pair};
 use kafka_playground_core::client::consumer::{Assignment, ConsumedRecord, OffsetReset};
+use kafka_playground_core::client::membership::{Membership, Phase};
 use kafka_playground_core::client::producer::ProducerConfig;
+use kafka_playground_core::cluster_groups::MemberState;
+use kafka_playground_core::kafka::assignor::Strategy;
 use kafka_playground_core::sim::node::HostId;
 use kafka_playground_core::Cluster;
 use serde::{Deserialize, Serialize};
@@ -26,8 +29,28 @@ pub const SEED_TOPIC: &str = "test";
 const KEEP_SENT: usize = 30;
 const KEEP_RECORDS: usize = 100;
 
-/// Fastest automatic producer (messages per virtual second).
+/// Fastest automatic producer (messages per virtual second, per producer process).
 pub const MAX_RATE: u32 = 100;
+
+/// Most producer processes the automatic producer runs side by side.
+pub const MAX_PRODUCERS: u32 = 5;
+
+fn one_producer() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+/// Group events the panels keep (all groups together, newest last).
+const KEEP_GROUP_EVENTS: usize = 60;
+
+/// The longest group id the form takes (Kafka sets no limit; the page needs one).
+pub const MAX_GROUP_ID: usize = 200;
+
+/// kafka-python's default `client_id` (`'kafka-python-' + __version__`).
+pub const KAFKA_PYTHON_CLIENT_ID: &str = "kafka-python-2.0.2";
 
 /// Which program a consumer panel stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,15 +78,21 @@ pub enum PanelAction {
         value: String,
         acks: i16,
     },
-    /// The automatic producer: `rate` messages per second to `topic`; 0 stops it.
+    /// The automatic producer: `producers` processes, each sending `rate` messages per
+    /// second to `topic`; rate 0 stops them. (Journals from before `producers` mean one.)
     Auto {
         topic: String,
         rate: u32,
+        #[serde(default = "one_producer", skip_serializing_if = "is_one")]
+        producers: u32,
     },
     StartConsumer {
         program: Program,
         topic: String,
         from_beginning: bool,
+        /// `group.id` (`--group`); none: a consumer without a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
     },
     StopConsumer {
         id: u32,
@@ -103,19 +132,31 @@ pub struct Sent {
     pub outcome: Option<Result<(i32, i64), String>>,
 }
 
-/// The automatic producer's state.
+/// The automatic producer's state (counts over all its processes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AutoProducer {
     pub topic: String,
+    /// Messages per second, per process.
     pub rate: u32,
+    /// Producer processes.
+    pub producers: u32,
     pub sent: u64,
     pub acked: u64,
     pub failed: u64,
     /// Last error name, if any send failed.
     pub last_error: Option<String>,
-    host: HostId,
-    /// Virtual time of the next send.
-    next_due: u64,
+    hosts: Vec<HostId>,
+    /// Virtual time of each process's next send.
+    next_due: Vec<u64>,
+}
+
+impl AutoProducer {
+    /// Each process's first send: spread evenly over one interval from `now`.
+    fn restart_clock(&mut self, now: u64) {
+        let interval = (1000 / u64::from(self.rate.max(1))).max(1);
+        let n = self.hosts.len() as u64;
+        self.next_due = (0..n).map(|i| now + interval * i / n.max(1)).collect();
+    }
 }
 
 /// A consumer panel: its process, what it received and where it is.
@@ -132,7 +173,43 @@ pub struct PanelConsumer {
     /// Position per partition (next offset to fetch), as the consumer last knew it.
     pub positions: BTreeMap<i32, i64>,
     pub stopped: bool,
+    /// The group it was started in (`group.id`), if any.
+    pub group: Option<String>,
+    /// What the process last believed about its membership (group consumers only).
+    pub member: Option<MemberState>,
+    /// Assignments received so far (each completed rebalance adds one): the card flashes
+    /// when this changes.
+    pub assignments: u32,
+    /// Its mark among the panel consumers of its group (shape and colour), from 0.
+    pub mark: usize,
     host: HostId,
+}
+
+/// What happened to a panel consumer in its group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupEventKind {
+    /// Started: it will find the coordinator and join.
+    Joined,
+    /// Stopped: it commits and sends LeaveGroup.
+    Left,
+    /// A rebalance began: its partitions were revoked (eager protocol).
+    Revoked,
+    /// A rebalance completed: its partitions in this generation.
+    Assigned {
+        generation: i32,
+        partitions: Vec<(String, i32)>,
+    },
+}
+
+/// One line of a group's rebalance log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupEvent {
+    pub at_ms: u64,
+    pub group: String,
+    /// The panel consumer's name.
+    pub consumer: String,
+    pub mark: usize,
+    pub kind: GroupEventKind,
 }
 
 /// Every client the panels started, with what they show.
@@ -147,6 +224,7 @@ pub struct PanelClients {
     next_seq: u64,
     consumers: Vec<PanelConsumer>,
     next_consumer: u32,
+    group_events: VecDeque<GroupEvent>,
 }
 
 fn seed_servers() -> Vec<String> {
@@ -228,7 +306,11 @@ impl PanelClients {
                 );
                 true
             }
-            PanelAction::Auto { topic, rate } => {
+            PanelAction::Auto {
+                topic,
+                rate,
+                producers,
+            } => {
                 let rate = (*rate).min(MAX_RATE);
                 if rate == 0 {
                     if let Some(a) = self.auto.as_mut() {
@@ -236,38 +318,57 @@ impl PanelClients {
                     }
                     return true;
                 }
+                let producers = (*producers).clamp(1, MAX_PRODUCERS);
                 let now = c.now_ms();
                 match self.auto.as_mut() {
-                    // Same topic: keep the producer (and its counts), change the pace.
-                    Some(a) if a.topic == *topic => {
-                        if a.rate == 0 {
-                            a.next_due = now;
-                        }
+                    // Same topic and processes: keep them (and their counts), change the pace.
+                    Some(a) if a.topic == *topic && a.producers == producers => {
+                        let was_off = a.rate == 0;
                         a.rate = rate;
+                        if was_off {
+                            a.restart_clock(now);
+                        }
                     }
                     _ => {
                         if let Some(old) = self.auto.take() {
-                            c.stop_client(old.host);
+                            for h in old.hosts {
+                                c.stop_client(h);
+                            }
                         }
                         let config = ProducerConfig {
                             linger_ms: 5,
                             ..ProducerConfig::java()
                         };
-                        let Ok(host) =
-                            c.start_producer("auto-producer", &seed_servers(), config, None)
-                        else {
-                            return false;
-                        };
-                        self.auto = Some(AutoProducer {
+                        let mut hosts = Vec::new();
+                        for _ in 0..producers {
+                            match c.start_producer(
+                                "auto-producer",
+                                &seed_servers(),
+                                config.clone(),
+                                None,
+                            ) {
+                                Ok(h) => hosts.push(h),
+                                Err(_) => {
+                                    for h in hosts {
+                                        c.stop_client(h);
+                                    }
+                                    return false;
+                                }
+                            }
+                        }
+                        let mut a = AutoProducer {
                             topic: topic.clone(),
                             rate,
+                            producers,
                             sent: 0,
                             acked: 0,
                             failed: 0,
                             last_error: None,
-                            host,
-                            next_due: now,
-                        });
+                            hosts,
+                            next_due: Vec::new(),
+                        };
+                        a.restart_clock(now);
+                        self.auto = Some(a);
                     }
                 }
                 true
@@ -276,6 +377,7 @@ impl PanelClients {
                 program,
                 topic,
                 from_beginning,
+                group,
             } => {
                 let (prefix, topic, reset) = match program {
                     Program::Python => (
@@ -293,19 +395,66 @@ impl PanelClients {
                         },
                     ),
                 };
-                let Ok(host) = c.start_consumer(
-                    prefix,
-                    &seed_servers(),
-                    Assignment::Topic(topic.clone()),
-                    reset,
-                    None,
-                ) else {
+                let group = group
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_string);
+                if group
+                    .as_ref()
+                    .is_some_and(|g| g.chars().count() > MAX_GROUP_ID)
+                {
+                    return false;
+                }
+                let started = match &group {
+                    Some(g) => {
+                        // Each program is its own process: the Java client numbers its
+                        // consumers from 1 per JVM; kafka-python has one fixed client id.
+                        let membership = match program {
+                            Program::Python => Membership::new(
+                                g,
+                                KAFKA_PYTHON_CLIENT_ID,
+                                vec![Strategy::Range, Strategy::RoundRobin],
+                            ),
+                            Program::Console => {
+                                Membership::new(g, &format!("consumer-{g}-1"), Vec::new())
+                            }
+                        };
+                        c.start_group_consumer(
+                            prefix,
+                            &seed_servers(),
+                            &topic,
+                            reset,
+                            membership,
+                            None,
+                        )
+                    }
+                    None => c.start_consumer(
+                        prefix,
+                        &seed_servers(),
+                        Assignment::Topic(topic.clone()),
+                        reset,
+                        None,
+                    ),
+                };
+                let Ok(host) = started else {
                     return false;
                 };
                 self.next_consumer += 1;
+                let mark = self.free_mark(group.as_deref());
+                let name = c.simulator().host(host).name.clone();
+                if let Some(g) = &group {
+                    self.log_group(GroupEvent {
+                        at_ms: c.now_ms(),
+                        group: g.clone(),
+                        consumer: name.clone(),
+                        mark,
+                        kind: GroupEventKind::Joined,
+                    });
+                }
                 self.consumers.push(PanelConsumer {
                     id: self.next_consumer,
-                    name: c.simulator().host(host).name.clone(),
+                    name,
                     program: *program,
                     topic,
                     from_beginning: reset == OffsetReset::Earliest,
@@ -313,6 +462,10 @@ impl PanelClients {
                     received: 0,
                     positions: BTreeMap::new(),
                     stopped: false,
+                    group,
+                    member: None,
+                    assignments: 0,
+                    mark,
                     host,
                 });
                 true
@@ -327,10 +480,38 @@ impl PanelClients {
                     c.stop_client(k.host);
                     k.stopped = true;
                 }
+                if let Some(g) = k.group.clone() {
+                    let event = GroupEvent {
+                        at_ms: c.now_ms(),
+                        group: g,
+                        consumer: k.name.clone(),
+                        mark: k.mark,
+                        kind: GroupEventKind::Left,
+                    };
+                    self.log_group(event);
+                }
                 // A stopped panel goes away; its records were the program's output.
                 self.consumers.remove(i);
                 true
             }
+        }
+    }
+
+    /// The first mark no running panel consumer of the same group (or of no group) has.
+    fn free_mark(&self, group: Option<&str>) -> usize {
+        let taken: Vec<usize> = self
+            .consumers
+            .iter()
+            .filter(|k| k.group.as_deref() == group)
+            .map(|k| k.mark)
+            .collect();
+        (0..).find(|m| !taken.contains(m)).unwrap_or(0)
+    }
+
+    fn log_group(&mut self, event: GroupEvent) {
+        self.group_events.push_back(event);
+        while self.group_events.len() > KEEP_GROUP_EVENTS {
+            self.group_events.pop_front();
         }
     }
 
@@ -354,25 +535,34 @@ impl PanelClients {
         self.auto
             .as_ref()
             .filter(|a| a.rate > 0)
-            .map(|a| a.next_due)
+            .and_then(|a| a.next_due.iter().copied().min())
     }
 
-    /// Sends the automatic producer's next record now (the driver calls this when it is due)
-    /// and schedules the one after. A send overdue (the clock jumped in a command) goes now,
-    /// and the missed ones are skipped.
+    /// Sends the record of the automatic producer's process that is due first, now (the
+    /// driver calls this when it is due), and schedules that process's next one. A send
+    /// overdue (the clock jumped in a command) goes now, and the missed ones are skipped.
     pub fn auto_send(&mut self, c: &mut Cluster) {
         let now = c.now_ms();
         let Some(a) = self.auto.as_mut().filter(|a| a.rate > 0) else {
             return;
         };
+        let Some((i, due)) = a
+            .next_due
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by_key(|&(i, d)| (d, i))
+        else {
+            return;
+        };
         a.sent += 1;
         // JSON, so consumer.py can read it too.
         let value = dumps_pair("auto", &a.sent.to_string());
-        let host = a.host;
+        let host = a.hosts[i];
         let topic = a.topic.clone();
         let interval = (1000 / u64::from(a.rate)).max(1);
-        a.next_due = if a.next_due + interval > now {
-            a.next_due + interval
+        a.next_due[i] = if due + interval > now {
+            due + interval
         } else {
             now + interval
         };
@@ -398,12 +588,14 @@ impl PanelClients {
             }
         }
         if let Some(a) = self.auto.as_mut() {
-            for (_, result) in c.take_producer_results(a.host) {
-                match result {
-                    Ok(_) => a.acked += 1,
-                    Err((_, _, e)) => {
-                        a.failed += 1;
-                        a.last_error = Some(e);
+            for &h in &a.hosts {
+                for (_, result) in c.take_producer_results(h) {
+                    match result {
+                        Ok(_) => a.acked += 1,
+                        Err((_, _, e)) => {
+                            a.failed += 1;
+                            a.last_error = Some(e);
+                        }
                     }
                 }
             }
@@ -438,6 +630,55 @@ impl PanelClients {
                 .map(|((_, p), o)| (*p, *o))
                 .collect();
         }
+        let Some(now) = c.member_state(k.host) else {
+            return;
+        };
+        let (at_ms, group, consumer, mark) =
+            (c.now_ms(), now.group_id.clone(), k.name.clone(), k.mark);
+        let event = |kind| GroupEvent {
+            at_ms,
+            group: group.clone(),
+            consumer: consumer.clone(),
+            mark,
+            kind,
+        };
+        let mut events = Vec::new();
+        let was_stable = k.member.as_ref().is_some_and(|m| m.phase == Phase::Stable);
+        let stable = now.phase == Phase::Stable;
+        let same = k
+            .member
+            .as_ref()
+            .is_some_and(|m| m.generation == now.generation && m.assigned == now.assigned);
+        if was_stable && !stable && now.phase != Phase::Left {
+            events.push(event(GroupEventKind::Revoked));
+        }
+        // A whole rebalance can fall between two looks: a new generation always revoked first
+        // (eager protocol).
+        let regenerated = k
+            .member
+            .as_ref()
+            .is_some_and(|m| m.generation != now.generation);
+        if was_stable && stable && regenerated {
+            events.push(event(GroupEventKind::Revoked));
+        }
+        if stable && !(was_stable && same) {
+            k.assignments += 1;
+            let mut partitions = now.assigned.clone();
+            partitions.sort();
+            events.push(event(GroupEventKind::Assigned {
+                generation: now.generation,
+                partitions,
+            }));
+        }
+        k.member = Some(now);
+        for e in events {
+            self.log_group(e);
+        }
+    }
+
+    /// The panel consumers' group events, oldest first.
+    pub fn group_events(&self) -> impl DoubleEndedIterator<Item = &GroupEvent> {
+        self.group_events.iter()
     }
 
     /// The most recent sends, oldest first.
@@ -472,5 +713,67 @@ mod tests {
         assert_eq!(PanelAction::from_journal(&line), Some(a));
         assert_eq!(PanelAction::from_journal("kafka-topics --list"), None);
         assert_eq!(PanelAction::from_journal("# panel {\"do\":\"nope\"}"), None);
+    }
+
+    #[test]
+    fn journals_without_a_producer_count_mean_one_and_one_is_not_written() {
+        let a = PanelAction::from_journal("# panel {\"do\":\"auto\",\"topic\":\"t\",\"rate\":5}");
+        let one = PanelAction::Auto {
+            topic: "t".into(),
+            rate: 5,
+            producers: 1,
+        };
+        assert_eq!(a.as_ref(), Some(&one));
+        assert_eq!(
+            one.journal_line(),
+            "# panel {\"do\":\"auto\",\"topic\":\"t\",\"rate\":5}"
+        );
+        let three = PanelAction::Auto {
+            topic: "t".into(),
+            rate: 5,
+            producers: 3,
+        };
+        assert!(three.journal_line().ends_with(",\"producers\":3}"));
+        assert_eq!(
+            PanelAction::from_journal(&three.journal_line()),
+            Some(three)
+        );
+    }
+
+    #[test]
+    fn three_automatic_producers_send_a_hundred_each_per_second() {
+        let mut c = Cluster::seed_cluster(3);
+        assert!(c.wait_until_ready(60_000) && c.wait_until_brokers_ready(60_000));
+        let mut p = PanelClients::default();
+        let start = c.now_ms();
+        assert!(p.apply(
+            &mut c,
+            &PanelAction::Auto {
+                topic: "test".into(),
+                rate: 100,
+                producers: 3,
+            }
+        ));
+        // As the driver does: each send at its time, then the events up to the frame's end.
+        let end = start + 2_000;
+        while let Some(due) = p.next_auto_send().filter(|&d| d < end) {
+            c.run_until(due);
+            p.auto_send(&mut c);
+        }
+        c.run_until(end + 1_000);
+        p.poll(&mut c);
+        let a = p.auto().unwrap();
+        assert_eq!(a.hosts.len(), 3);
+        assert_eq!(a.sent, 600, "{a:?}");
+        assert_eq!((a.acked, a.failed), (600, 0), "{a:?}");
+        let names: Vec<String> = a
+            .hosts
+            .iter()
+            .map(|&h| c.simulator().host(h).name.clone())
+            .collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("auto-producer-")),
+            "{names:?}"
+        );
     }
 }

@@ -9,7 +9,6 @@ use crate::broker::admin::{AdminCall, AdminClient, AdminResult, Dialable};
 use crate::broker::log::PartitionLog;
 use crate::broker::messages::Endpoint;
 use crate::broker::{zk_state, Broker, BrokerSetup, Phase};
-use crate::compose::BrokerSettings;
 use crate::config::{ClusterConfig, Listener};
 use crate::sim::event::{Event, EventKind, ZkMode};
 use crate::sim::network::LinkConfig;
@@ -108,10 +107,7 @@ impl Cluster {
                     Some((hid, format!("{}:{}", z.hostname, z.client_port)))
                 })
                 .collect();
-            let settings = BrokerSettings {
-                offsets_topic_replication_factor: b.offsets_topic_replication_factor as i16,
-                ..BrokerSettings::default()
-            };
+            let settings = b.settings.clone();
             let setup = BrokerSetup {
                 id: b.broker_id,
                 endpoints: b

@@ -90,7 +90,7 @@ pub struct ComposeService {
 }
 
 /// A broker's effective settings: Kafka 3.0 defaults overridden by its properties.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BrokerSettings {
     pub num_partitions: i32,
     pub default_replication_factor: i32,
@@ -106,6 +106,10 @@ pub struct BrokerSettings {
     pub auto_leader_rebalance_enable: bool,
     pub leader_imbalance_per_broker_percentage: i32,
     pub leader_imbalance_check_interval_seconds: i64,
+    /// Topic configs the broker's own properties set (`min.insync.replicas`,
+    /// `unclean.leader.election.enable`): DescribeConfigs reports them as STATIC_BROKER_CONFIG,
+    /// so `kafka-topics --describe` prints them under `Configs:`.
+    pub static_topic_configs: BTreeMap<String, String>,
 }
 
 impl Default for BrokerSettings {
@@ -126,6 +130,7 @@ impl Default for BrokerSettings {
             auto_leader_rebalance_enable: true,
             leader_imbalance_per_broker_percentage: 10,
             leader_imbalance_check_interval_seconds: 300,
+            static_topic_configs: BTreeMap::new(),
         }
     }
 }
@@ -1052,6 +1057,16 @@ fn broker_settings(props: &BTreeMap<String, String>) -> Result<BrokerSettings, (
         })();
         r.map_err(|m| (name.clone(), m))?;
     }
+    if props.contains_key("min.insync.replicas") {
+        let v = s.min_insync_replicas.to_string();
+        s.static_topic_configs
+            .insert("min.insync.replicas".into(), v);
+    }
+    if props.contains_key("unclean.leader.election.enable") {
+        let v = s.unclean_leader_election_enable.to_string();
+        s.static_topic_configs
+            .insert("unclean.leader.election.enable".into(), v);
+    }
     Ok(s)
 }
 
@@ -1569,8 +1584,6 @@ impl Parsing<'_> {
                 "zookeeper.connect names no ZooKeeper server".into(),
             ));
         }
-        let offsets_rf =
-            u16::try_from(settings.offsets_topic_replication_factor).expect("validated at least 1");
         Ok((
             BrokerConfig {
                 service: name.to_string(),
@@ -1579,7 +1592,7 @@ impl Parsing<'_> {
                 listeners: advertised,
                 inter_broker_listener: inter,
                 zookeeper_connect: connect,
-                offsets_topic_replication_factor: offsets_rf,
+                settings: settings.clone(),
             },
             props,
             settings,
@@ -1800,7 +1813,7 @@ mod tests {
             .config
             .brokers
             .iter()
-            .map(|b| b.offsets_topic_replication_factor)
+            .map(|b| b.settings.offsets_topic_replication_factor as u16)
             .collect();
         assert_eq!(rf, [2, 2, 1]);
         assert_eq!(c.config.zookeepers, ClusterConfig::seed().zookeepers);

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compose::BrokerSettings;
+
 /// One ZooKeeper server of the ensemble (`ZOO_MY_ID`, `ZOO_PORT`, `ZOO_SERVERS`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZkServerConfig {
@@ -50,8 +52,8 @@ pub struct BrokerConfig {
     pub inter_broker_listener: String,
     /// `KAFKA_ZOOKEEPER_CONNECT`, as `host:port` entries.
     pub zookeeper_connect: Vec<String>,
-    /// `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR` (broker default 3).
-    pub offsets_topic_replication_factor: u16,
+    /// The broker's effective settings (Kafka defaults overridden by its `KAFKA_*` properties).
+    pub settings: BrokerSettings,
 }
 
 /// Every host of the cluster.
@@ -96,7 +98,11 @@ impl ClusterConfig {
                 ],
                 inter_broker_listener: "LISTENER_DOCKER_INTERNAL".into(),
                 zookeeper_connect: zookeeper_connect.clone(),
-                offsets_topic_replication_factor: 1,
+                // The seed's compose sets KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1 on each.
+                settings: BrokerSettings {
+                    offsets_topic_replication_factor: 1,
+                    ..BrokerSettings::default()
+                },
             })
             .collect();
         ClusterConfig {

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod client;
 pub mod cluster;
 mod cluster_clients;
+pub mod cluster_groups;
 pub mod compose;
 pub mod config;
 pub mod kafka;

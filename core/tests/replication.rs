@@ -216,3 +216,29 @@ fn hostile_and_malformed_client_commands_fail_cleanly() {
         vec!["<img src=x onerror=alert(1)>"]
     );
 }
+
+/// Partition.makeLeader increments the HW when a LeaderAndIsr shrinks the ISR under a leader
+/// that stays: a record acked while the ISR still held the stopped broker becomes readable at
+/// once, not only after the next produce.
+#[test]
+fn an_isr_shrunk_by_the_controller_lets_the_high_watermark_advance() {
+    let mut c = booted(13);
+    run(
+        &mut c,
+        "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2",
+        None,
+    );
+    run(&mut c, "docker compose stop kafka1", None);
+    run(
+        &mut c,
+        "kafka-console-producer --bootstrap-server 127.0.0.1:9092 --topic my-topic --property parse.key=true",
+        Some("kim\tlogin\n"),
+    );
+    run(&mut c, "sleep 5", None);
+    let (out, _) = run(
+        &mut c,
+        "kafka-console-consumer --bootstrap-server 127.0.0.1:9092 --topic my-topic --from-beginning --timeout-ms 3000",
+        None,
+    );
+    assert_eq!(out, "login\n");
+}

@@ -6,6 +6,7 @@ use crate::components::compose_editor::ComposeEditor;
 use crate::components::consumer_panel::{consumer_cards, ConsumersPanel};
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
+use crate::components::flow_charts::FlowCharts;
 use crate::components::host_controls::HostControls;
 use crate::components::isr_chart::IsrChart;
 use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
@@ -517,6 +518,15 @@ pub fn app() -> Html {
         .filter(|t| !t.name.starts_with("__"))
         .map(|t| t.name.clone())
         .collect();
+    // The consumer groups as their coordinators hold them (read, never asked: no event).
+    let groups = d.cluster().consumer_groups_in(&snapshot.topics);
+    let member_names: Vec<(String, String)> = d
+        .clients()
+        .consumers()
+        .iter()
+        .filter_map(|k| Some((k.member.as_ref()?.member_id.clone(), k.name.clone())))
+        .filter(|(id, _)| !id.is_empty())
+        .collect();
     let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
         .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
         .collect();
@@ -580,8 +590,9 @@ pub fn app() -> Html {
                 <section class="panel clients" aria-label={ text(l, Label::ClientsPanel) }>
                     <ProducerPanel lang={l} sent={d.clients().sent().cloned().collect::<Vec<_>>()}
                         auto={d.clients().auto().cloned()} topics={topic_names.clone()} on_action={on_panel.clone()} />
-                    <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics)}
-                        topics={topic_names} on_action={on_panel} />
+                    <ConsumersPanel lang={l} cards={consumer_cards(d.clients(), &snapshot.topics, &groups)}
+                        topics={topic_names} groups={groups.clone()}
+                        events={d.clients().group_events().cloned().collect::<Vec<_>>()} on_action={on_panel} />
                 </section>
                 <div class={classes!("bottom", (d.terminals().len() > 1).then_some("multi"))}>
                     <section class="panel term" aria-label={ text(l, Label::Terminals) }>
@@ -615,8 +626,11 @@ pub fn app() -> Html {
                                 3 => html! {
                                     <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}
                                         messages={kd_messages.as_ref().map(|at| message_page(d.cluster(), &snapshot.topics, at))}
-                                        {on_messages}>
-                                        <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
+                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()}>
+                                        <div class="charts">
+                                            <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
+                                            <FlowCharts lang={l} samples={d.flow_history().samples().cloned().collect::<Vec<_>>()} />
+                                        </div>
                                     </Kafdrop>
                                 },
                                 1 => html! {

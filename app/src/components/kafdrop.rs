@@ -5,8 +5,10 @@
 //! for partitions, a list of columns: offsets and the high watermark become one more field and
 //! one more `Column` each once the core reports them.
 
+use crate::components::group_views::{GroupDetail, GroupsTable};
 use crate::i18n::{text, Label, Lang};
 use kafka_playground_core::broker::log::Record;
+use kafka_playground_core::cluster_groups::GroupView;
 use kafka_playground_core::config::ClusterConfig;
 use kafka_playground_core::snapshot::{HostStatus, PartitionView, Snapshot, TopicView};
 use kafka_playground_core::zookeeper::civil_from_days;
@@ -662,15 +664,30 @@ pub struct KafdropProps {
     /// Shown under the tables (the ISR chart).
     #[prop_or_default]
     pub children: Html,
+    /// The consumer groups, as their coordinators hold them.
+    #[prop_or_default]
+    pub groups: Vec<GroupView>,
+    /// (member id, panel consumer name) of the page's own group consumers.
+    #[prop_or_default]
+    pub member_names: Vec<(String, String)>,
 }
 
 #[function_component(Kafdrop)]
 pub fn kafdrop(props: &KafdropProps) -> Html {
     let l = props.lang;
     let open = use_state(|| None::<String>);
+    let group_open = use_state(|| None::<String>);
     let on_open = {
         let open = open.clone();
         Callback::from(move |name: String| open.set(Some(name)))
+    };
+    let on_group = {
+        let group_open = group_open.clone();
+        Callback::from(move |id: String| group_open.set(Some(id)))
+    };
+    let on_group_back = {
+        let group_open = group_open.clone();
+        Callback::from(move |_| group_open.set(None))
     };
     let on_back = {
         let (open, on_messages) = (open.clone(), props.on_messages.clone());
@@ -695,6 +712,14 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
         <div class="kafdrop">
             {
                 match (&*open, &props.messages) {
+                    _ if group_open.is_some() => {
+                        let id = (*group_open).clone().unwrap_or_default();
+                        html! {
+                            <GroupDetail lang={l} group_id={id.clone()}
+                                group={props.groups.iter().find(|g| g.group_id == id).cloned()}
+                                names={props.member_names.clone()} on_back={on_group_back} />
+                        }
+                    }
                     (Some(_), Some(page)) => html! {
                         <PartitionMessages lang={l} page={page.clone()} on_go={props.on_messages.clone()}
                             on_all_topics={on_back} />
@@ -711,6 +736,7 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
                                 <BrokersTable lang={l} brokers={props.brokers.clone()} />
                             }
                             <TopicsTable lang={l} topics={props.topics.iter().map(TopicSummary::of).collect::<Vec<_>>()} {on_open} />
+                            <GroupsTable lang={l} groups={props.groups.clone()} on_open={on_group} />
                         </>
                     },
                 }

@@ -3,7 +3,9 @@
 //! the panel shows comes back from the producers' results. Everything typed is shown as text.
 
 use crate::i18n::{text, Label, Lang};
-use crate::panel_clients::{AutoProducer, PanelAction, Sent, Source, MAX_RATE, SEED_TOPIC};
+use crate::panel_clients::{
+    AutoProducer, PanelAction, Sent, Source, MAX_PRODUCERS, MAX_RATE, SEED_TOPIC,
+};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -65,6 +67,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     let c_topic = use_state(|| SEED_TOPIC.to_string());
     let a_topic = use_state(|| SEED_TOPIC.to_string());
     let a_rate = use_state(|| "5".to_string());
+    let a_producers = use_state(|| "1".to_string());
     let bind = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -117,7 +120,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     };
     let auto_on = props.auto.as_ref().is_some_and(|a| a.rate > 0);
     let auto_action = {
-        let t = a_topic.clone();
+        let (t, n) = (a_topic.clone(), a_producers.clone());
         move |on: bool, rate: &str| {
             let topic = t.trim().to_string();
             let topic = if topic.is_empty() {
@@ -126,9 +129,11 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 topic
             };
             let rate = rate.trim().parse::<u32>().unwrap_or(5).clamp(1, MAX_RATE);
+            let producers = n.trim().parse::<u32>().unwrap_or(1).clamp(1, MAX_PRODUCERS);
             PanelAction::Auto {
                 topic,
                 rate: if on { rate } else { 0 },
+                producers,
             }
         }
     };
@@ -191,6 +196,9 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                     <label>{ text(l, Label::TopicField) }
                         <input id="auto-topic" list="producer-topics" value={(*a_topic).clone()} oninput={bind(&a_topic)} size="8"
                             disabled={auto_on} autocomplete="off" /></label>
+                    <label>{ text(l, Label::AutoProducers) }
+                        <input id="auto-producers" type="number" min="1" max={MAX_PRODUCERS.to_string()} value={(*a_producers).clone()}
+                            oninput={bind(&a_producers)} disabled={auto_on} /></label>
                     <label>{ text(l, Label::PerSecond) }
                         <input id="auto-rate" type="number" min="1" max={MAX_RATE.to_string()} value={(*a_rate).clone()}
                             oninput={on_auto_rate} /></label>

@@ -1,10 +1,12 @@
 //! The Java AdminClient as `kafka-topics` and `kafka-leader-election` use it: bootstrap with a
 //! Metadata request, then send CreateTopics / DeleteTopics / CreatePartitions / ElectLeaders
-//! to the controller (3.0 answers NOT_CONTROLLER elsewhere), retrying with
-//! backoff until `default.api.timeout.ms`. The CLI reads [`AdminClient::result`].
+//! to the controller (3.0 answers NOT_CONTROLLER elsewhere), or DescribeConfigs to the broker
+//! that answered the metadata (the least loaded node), retrying with backoff until
+//! `default.api.timeout.ms`. The CLI reads [`AdminClient::result`].
 
 use crate::broker::messages::{
-    BrokerId, CreatableTopic, CreateResult, ElectionType, KafkaMessage, TopicMetadata,
+    BrokerId, CreatableTopic, CreateResult, ElectionType, KafkaMessage, TopicConfigsResult,
+    TopicMetadata,
 };
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 
@@ -28,6 +30,8 @@ pub enum AdminCall {
         election_type: ElectionType,
         partitions: Option<Vec<(String, i32)>>,
     },
+    /// The topics' non-default configs (describeConfigs).
+    DescribeConfigs(Vec<String>),
 }
 
 impl AdminCall {
@@ -39,6 +43,7 @@ impl AdminCall {
             AdminCall::DeleteTopics(_) => "deleteTopics",
             AdminCall::CreatePartitions(_) => "createPartitions",
             AdminCall::ElectLeaders { .. } => "electLeaders",
+            AdminCall::DescribeConfigs(_) => "describeConfigs",
         }
     }
 
@@ -58,11 +63,15 @@ impl AdminCall {
         }
     }
 
-    /// The request the controller gets for this call (`None` for Metadata-only calls).
-    fn controller_request(&self, corr: u32) -> Option<KafkaMessage> {
+    /// The request sent once metadata is known (`None` for Metadata-only calls).
+    fn follow_up_request(&self, corr: u32) -> Option<KafkaMessage> {
         let timeout_ms = self.request_timeout_ms();
         Some(match self {
             AdminCall::Metadata { .. } => return None,
+            AdminCall::DescribeConfigs(t) => KafkaMessage::DescribeConfigsRequest {
+                corr,
+                topics: t.clone(),
+            },
             AdminCall::CreateTopics(t) => KafkaMessage::CreateTopicsRequest {
                 corr,
                 topics: t.clone(),
@@ -102,6 +111,8 @@ pub enum AdminResult {
     PartitionsCreated(Vec<(String, CreateResult)>),
     /// (topic, partition, outcome) as the controller answered.
     Elected(Vec<(String, i32, CreateResult)>),
+    /// Per topic: its non-default config entries, or the error.
+    Configs(Vec<(String, TopicConfigsResult)>),
     /// `Timed out waiting for a node assignment. Call: <name>`.
     TimedOut(&'static str),
 }
@@ -247,17 +258,20 @@ impl Node for AdminClient {
                         })
                     }
                     call => {
-                        let target = self
-                            .nodes
-                            .iter()
-                            .find(|(id, _)| *id == controller_id)
-                            .and_then(|(_, a)| self.dial(a))
-                            .map(|d| d.host);
+                        let target = if matches!(call, AdminCall::DescribeConfigs(_)) {
+                            Some(from)
+                        } else {
+                            self.nodes
+                                .iter()
+                                .find(|(id, _)| *id == controller_id)
+                                .and_then(|(_, a)| self.dial(a))
+                                .map(|d| d.host)
+                        };
                         let Some(host) = target else {
                             self.retry_later(ctx);
                             return;
                         };
-                        let Some(msg) = call.controller_request(self.corr + 1) else {
+                        let Some(msg) = call.follow_up_request(self.corr + 1) else {
                             return;
                         };
                         let timeout = call.request_timeout_ms();
@@ -298,6 +312,11 @@ impl Node for AdminClient {
                 } else {
                     self.result = Some(AdminResult::PartitionsCreated(results));
                 }
+            }
+            KafkaMessage::DescribeConfigsResponse { corr, results }
+                if self.outstanding.is_some_and(|o| o.0 == corr) =>
+            {
+                self.result = Some(AdminResult::Configs(results));
             }
             KafkaMessage::ElectLeadersResponse { corr, results }
                 if self.outstanding.is_some_and(|o| o.0 == corr) =>

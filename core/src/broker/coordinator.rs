@@ -1,14 +1,15 @@
 //! The broker as group coordinator (GroupCoordinator + GroupMetadataManager): FindCoordinator
 //! points a group at the leader of its `__consumer_offsets` partition, creating that topic on
 //! first use with this broker's `offsets.topic.replication.factor`. The groups themselves are
-//! `kafka::group::Group` state machines; offset commits are also appended to the offsets
-//! partition's log, so a broker that takes over the partition loads the committed offsets
-//! from it (members then rejoin, as they do after a coordinator move).
+//! `kafka::group::Group` state machines. Offset commits and group assignments are written
+//! to the offsets partition's log and answered once replicated ([`super::group_log`]), so a
+//! broker that takes over the partition loads the committed offsets from it (members then
+//! rejoin, as they do after a coordinator move).
 
 use super::{Broker, BrokerTimer, Pending};
-use crate::broker::messages::{GroupRequest, GroupResponse, KafkaMessage, NewRecord};
+use crate::broker::messages::{GroupRequest, GroupResponse, KafkaMessage};
 use crate::broker::zk_state as zs;
-use crate::kafka::group::{Group, GroupConfig, GroupError, JoinResult, Replies};
+use crate::kafka::group::{Group, GroupConfig, GroupError, GroupState, JoinResult, Replies};
 use crate::kafka::partitioner::coordinator_partition;
 use crate::sim::node::{Ctx, HostId, Message, Timer};
 use std::collections::BTreeMap;
@@ -25,6 +26,9 @@ pub struct Coordinator {
     /// Offsets partitions whose groups are loaded here.
     loaded: BTreeMap<i32, ()>,
     creating_offsets_topic: bool,
+    /// Writes to the offsets log waiting for replication.
+    pub(super) appends: BTreeMap<u64, super::group_log::PendingAppend>,
+    pub(super) next_append: u64,
 }
 
 impl Broker {
@@ -99,7 +103,7 @@ impl Broker {
     }
 
     /// Whether this broker leads the group's offsets partition (and so coordinates it).
-    fn coordinates(&self, group_id: &str) -> bool {
+    pub fn coordinates(&self, group_id: &str) -> bool {
         let key = (OFFSETS_TOPIC.to_string(), self.group_partition(group_id));
         self.replicas
             .parts
@@ -136,30 +140,7 @@ impl Broker {
             if self.coordinator.loaded.insert(p, ()).is_some() {
                 continue;
             }
-            // Replay the partition's offset commits (key `group\ttopic\tpartition`).
-            let Some(log) = self.replicas.log(&(OFFSETS_TOPIC.to_string(), p)) else {
-                continue;
-            };
-            let mut commits: Vec<(String, (String, i32), i64)> = Vec::new();
-            for r in log.records() {
-                let (Some(k), Some(v)) = (&r.key, &r.value) else {
-                    continue;
-                };
-                let parts: Vec<&str> = k.split('\t').collect();
-                if let ([g, t, q], Ok(off)) = (parts.as_slice(), v.parse::<i64>()) {
-                    if let Ok(q) = q.parse::<i32>() {
-                        commits.push((g.to_string(), (t.to_string(), q), off));
-                    }
-                }
-            }
-            for (g, tp, off) in commits {
-                let group = self
-                    .coordinator
-                    .groups
-                    .entry(g.clone())
-                    .or_insert_with(|| Group::new(&g, GroupConfig::default()));
-                group.commit_offsets(0, "", -1, &[(tp, off, String::new())]);
-            }
+            self.load_offsets_partition(p);
         }
     }
 
@@ -194,6 +175,10 @@ impl Broker {
         let gid = group_id.clone();
         let groups = &mut self.coordinator.groups;
         let mut replies = Replies::default();
+        // DeleteGroups: the group's offsets and whether its metadata was ever stored (both
+        // get tombstones). OffsetDelete: the offsets dropped.
+        let mut deleted_group: Option<(Vec<(String, i32)>, bool)> = None;
+        let mut deleted_offsets: Vec<(String, i32)> = Vec::new();
         let response = match request {
             GroupRequest::Join(req) => {
                 if !groups.contains_key(&gid) && !req.member_id.is_empty() {
@@ -291,7 +276,7 @@ impl Broker {
                     .iter()
                     .map(|(tp, o)| (tp.clone(), *o, String::new()))
                     .collect();
-                let results = g.commit_offsets(now, &member_id, generation, &with_meta);
+                let results = g.check_commit(now, &member_id, generation, &with_meta);
                 let ok: Vec<((String, i32), i64)> = offsets
                     .iter()
                     .filter(|(tp, _)| {
@@ -301,13 +286,18 @@ impl Broker {
                     })
                     .cloned()
                     .collect();
-                self.store_commits(&gid, &ok);
-                Some(GroupResponse::OffsetCommit(
-                    results
-                        .into_iter()
-                        .map(|(tp, e)| (tp, e.name().to_string()))
-                        .collect(),
-                ))
+                if ok.is_empty() {
+                    Some(GroupResponse::OffsetCommit(
+                        results
+                            .into_iter()
+                            .map(|(tp, e)| (tp, e.name().to_string()))
+                            .collect(),
+                    ))
+                } else {
+                    // Answered once the commit is replicated.
+                    self.store_offsets(from, corr, &gid, ok, results, ctx);
+                    None
+                }
             }
             GroupRequest::OffsetFetch { partitions } => {
                 let list = match groups.get(&gid) {
@@ -328,8 +318,75 @@ impl Broker {
                 || crate::kafka::group::GroupDescription::dead(&gid),
                 |g| g.describe(),
             ))),
+            GroupRequest::DeleteGroup => {
+                // `handleDeleteGroups`: only an Empty group goes; its offsets and metadata
+                // get tombstones and it leaves the cache.
+                let e = groups
+                    .get_mut(&gid)
+                    .map_or(GroupError::GroupIdNotFound, |g| {
+                        if g.state() == GroupState::Empty {
+                            let offsets: Vec<(String, i32)> = g.offsets().keys().cloned().collect();
+                            let stored = g.generation() > 0;
+                            let e = g.delete();
+                            deleted_group = Some((offsets, stored));
+                            e
+                        } else {
+                            g.delete()
+                        }
+                    });
+                Some(GroupResponse::DeleteGroup(e.name().to_string()))
+            }
+            GroupRequest::OffsetDelete { partitions } => {
+                // `handleDeleteOffsets`: an Empty group loses the offsets asked; an active
+                // consumer group keeps those of topics it is subscribed to.
+                let (error, results) = match groups.get_mut(&gid) {
+                    None => (GroupError::GroupIdNotFound, Vec::new()),
+                    Some(g) => match g.state() {
+                        GroupState::Dead => (GroupError::GroupIdNotFound, Vec::new()),
+                        GroupState::Empty => {
+                            let all = partitions.iter().map(|tp| (tp.clone(), GroupError::None));
+                            let all = all.collect();
+                            deleted_offsets = partitions
+                                .into_iter()
+                                .filter(|tp| g.remove_offsets(std::slice::from_ref(tp)) > 0)
+                                .collect();
+                            (GroupError::None, all)
+                        }
+                        _ if g.protocol_type() == Some("consumer") => {
+                            let (busy, free): (Vec<_>, Vec<_>) = partitions
+                                .iter()
+                                .cloned()
+                                .partition(|tp| g.is_subscribed_to_topic(&tp.0));
+                            let mut r: Vec<_> = busy
+                                .into_iter()
+                                .map(|tp| (tp, GroupError::GroupSubscribedToTopic))
+                                .collect();
+                            r.extend(free.iter().map(|tp| (tp.clone(), GroupError::None)));
+                            deleted_offsets = free
+                                .into_iter()
+                                .filter(|tp| g.remove_offsets(std::slice::from_ref(tp)) > 0)
+                                .collect();
+                            (GroupError::None, r)
+                        }
+                        _ => (GroupError::NonEmptyGroup, Vec::new()),
+                    },
+                };
+                Some(GroupResponse::OffsetDelete(
+                    error.name().to_string(),
+                    results
+                        .into_iter()
+                        .map(|(tp, e)| (tp, e.name().to_string()))
+                        .collect(),
+                ))
+            }
             GroupRequest::List => None,
         };
+        if let Some((offsets, stored)) = deleted_group {
+            self.coordinator.groups.remove(&gid);
+            self.append_tombstones(&gid, &offsets, stored, true, ctx);
+        } else if !deleted_offsets.is_empty() {
+            self.append_tombstones(&gid, &deleted_offsets, false, false, ctx);
+        }
         if let Some(r) = response {
             reply(ctx, r);
         }
@@ -339,26 +396,7 @@ impl Broker {
         self.complete_fetches(ctx);
     }
 
-    /// Offset commits go to the group's offsets partition log too (for a successor to load).
-    fn store_commits(&mut self, group_id: &str, offsets: &[((String, i32), i64)]) {
-        if offsets.is_empty() {
-            return;
-        }
-        let me = self.id();
-        let key = (OFFSETS_TOPIC.to_string(), self.group_partition(group_id));
-        let records = offsets
-            .iter()
-            .map(|((t, p), o)| NewRecord {
-                key: Some(format!("{group_id}\t{t}\t{p}")),
-                value: Some(o.to_string()),
-                headers: Vec::new(),
-                timestamp: 0,
-            })
-            .collect();
-        let _ = self.replicas.append(me, &key, 1, 1, records);
-    }
-
-    fn send_group_replies(&mut self, group_id: &str, replies: Replies, ctx: &mut Ctx) {
+    pub(super) fn send_group_replies(&mut self, group_id: &str, replies: Replies, ctx: &mut Ctx) {
         for (member, resp) in replies.joins {
             if let Some((host, corr)) = self
                 .coordinator
@@ -385,9 +423,12 @@ impl Broker {
                 ctx.send(host, Message::Kafka(m));
             }
         }
+        if let Some(generation) = replies.store {
+            self.store_group(group_id, generation, ctx);
+        }
     }
 
-    fn arm_group_timer(&mut self, group_id: &str, ctx: &mut Ctx) {
+    pub(super) fn arm_group_timer(&mut self, group_id: &str, ctx: &mut Ctx) {
         if let Some(at) = self
             .coordinator
             .groups

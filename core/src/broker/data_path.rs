@@ -126,6 +126,8 @@ impl Broker {
         for id in ids {
             self.finish_produce(id, false, ctx);
         }
+        // The coordinator's own acks=all writes (offset commits, group metadata).
+        self.complete_group_appends(ctx);
     }
 
     /// Answers one delayed produce if it is done; `timed_out` answers it anyway, with
@@ -317,13 +319,16 @@ impl Broker {
                     } else {
                         "UNKNOWN_TOPIC_OR_PARTITION".to_string()
                     }),
+                    // By timestamp: the first record at or after it below the HW, else -1
+                    // (UNKNOWN_OFFSET: no such record).
+                    None if ts >= 0 => Ok(-1),
                     None => Ok(0),
                     Some(l) if ts == EARLIEST_TIMESTAMP => Ok(l.log_start_offset()),
                     Some(l) if ts == LATEST_TIMESTAMP => Ok(l.high_watermark()),
                     Some(l) => Ok(l
                         .records()
                         .find(|r| r.timestamp >= ts && r.offset < l.high_watermark())
-                        .map_or(l.high_watermark(), |r| r.offset)),
+                        .map_or(-1, |r| r.offset)),
                 };
                 (t, p, r)
             })

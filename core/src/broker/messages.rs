@@ -118,6 +118,26 @@ pub const EARLIEST_TIMESTAMP: i64 = -2;
 /// A per-topic CreateTopics outcome: `Err((ERROR_NAME, message))`.
 pub type CreateResult = Result<(), (String, String)>;
 
+/// Where a config value comes from, as DescribeConfigs reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `/config/topics/<topic>` (set at creation or by kafka-configs).
+    DynamicTopicConfig,
+    /// The broker's own properties (the compose file's `KAFKA_*`).
+    StaticBrokerConfig,
+}
+
+/// A topic's non-default config entries, or `(ERROR_NAME, message)`.
+pub type TopicConfigsResult = Result<Vec<ConfigEntry>, (String, String)>;
+
+/// One non-default config entry of a topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigEntry {
+    pub name: String,
+    pub value: String,
+    pub source: ConfigSource,
+}
+
 /// `LeaderAndIsr.LeaderDuringDelete`: an UpdateMetadata partition with this leader is removed
 /// from the brokers' metadata caches (its topic is being deleted).
 pub const LEADER_DURING_DELETE: BrokerId = -2;
@@ -194,6 +214,16 @@ pub enum KafkaMessage {
         partitions: Vec<(String, i32, Option<String>)>,
     },
     /// Admin → controller: delete topics (waits until no broker's metadata has them).
+    /// Admin → any broker: the configs of topics (DescribeConfigs, topic resources only).
+    DescribeConfigsRequest {
+        corr: u32,
+        topics: Vec<String>,
+    },
+    /// Per topic: its entries that are not defaults, or an error.
+    DescribeConfigsResponse {
+        corr: u32,
+        results: Vec<(String, TopicConfigsResult)>,
+    },
     DeleteTopicsRequest {
         corr: u32,
         topics: Vec<String>,
@@ -339,6 +369,12 @@ pub enum GroupRequest {
     Describe,
     /// Every group this broker coordinates (the group id of the request is ignored).
     List,
+    /// DeleteGroups for this one group (the admin client sends one per coordinator).
+    DeleteGroup,
+    /// OffsetDelete: drop the committed offsets of these partitions.
+    OffsetDelete {
+        partitions: Vec<(String, i32)>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -353,6 +389,11 @@ pub enum GroupResponse {
     OffsetFetch(Vec<((String, i32), i64)>),
     Describe(crate::kafka::group::GroupDescription),
     List(Vec<(String, String, crate::kafka::group::GroupState)>),
+    /// DeleteGroups' error name for the group (`NONE` when deleted).
+    DeleteGroup(String),
+    /// OffsetDelete: the group-level error name, then each partition's (empty when the
+    /// group-level error is not `NONE`).
+    OffsetDelete(String, Vec<((String, i32), String)>),
 }
 
 impl GroupRequest {
@@ -366,6 +407,8 @@ impl GroupRequest {
             GroupRequest::OffsetFetch { .. } => "OffsetFetch",
             GroupRequest::Describe => "DescribeGroups",
             GroupRequest::List => "ListGroups",
+            GroupRequest::DeleteGroup => "DeleteGroups",
+            GroupRequest::OffsetDelete { .. } => "OffsetDelete",
         }
     }
 }
@@ -377,6 +420,7 @@ impl KafkaMessage {
             KafkaMessage::MetadataRequest { .. }
             | KafkaMessage::CreateTopicsRequest { .. }
             | KafkaMessage::DeleteTopicsRequest { .. }
+            | KafkaMessage::DescribeConfigsRequest { .. }
             | KafkaMessage::CreatePartitionsRequest { .. }
             | KafkaMessage::ElectLeadersRequest { .. }
             | KafkaMessage::Produce { .. }
@@ -411,6 +455,8 @@ impl KafkaMessage {
             | KafkaMessage::GroupResponse { .. }
             | KafkaMessage::DeleteTopicsRequest { .. }
             | KafkaMessage::DeleteTopicsResponse { .. }
+            | KafkaMessage::DescribeConfigsRequest { .. }
+            | KafkaMessage::DescribeConfigsResponse { .. }
             | KafkaMessage::CreatePartitionsRequest { .. }
             | KafkaMessage::CreatePartitionsResponse { .. }
             | KafkaMessage::ElectLeadersRequest { .. }
@@ -450,6 +496,10 @@ impl KafkaMessage {
                 format!("DeleteTopics {}", topics.join(","))
             }
             KafkaMessage::DeleteTopicsResponse { .. } => "DeleteTopics response".into(),
+            KafkaMessage::DescribeConfigsRequest { topics, .. } => {
+                format!("DescribeConfigs {}", topics.join(","))
+            }
+            KafkaMessage::DescribeConfigsResponse { .. } => "DescribeConfigs response".into(),
             KafkaMessage::CreatePartitionsRequest { topics, .. } => format!(
                 "CreatePartitions {}",
                 topics

@@ -12,6 +12,8 @@ pub mod controller;
 pub mod controller_admin;
 pub mod coordinator;
 mod data_path;
+mod describe_configs;
+mod group_log;
 pub mod log;
 pub mod messages;
 pub mod metadata;
@@ -83,6 +85,11 @@ pub enum BrokerTimer {
     Group {
         group_id: String,
     },
+    /// A coordinator write to `__consumer_offsets` waiting for replication timed out
+    /// (`offsets.commit.timeout.ms`).
+    GroupAppendTimeout {
+        id: u64,
+    },
     /// A DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata timed out.
     TopicAdmin {
         id: u64,
@@ -136,6 +143,11 @@ enum Pending {
     },
     /// Topic deletion, partition addition ([`topic_admin`]).
     TopicAdmin(topic_admin::AdminPending),
+    /// `/config/topics/<topic>` read for a DescribeConfigs request ([`describe_configs`]).
+    DescribeConfigs {
+        id: u64,
+        topic: String,
+    },
     /// A topic this broker auto-creates for a Metadata request.
     AutoCreate {
         name: String,
@@ -216,6 +228,8 @@ pub struct Broker {
     pub coordinator: coordinator::Coordinator,
     /// DeleteTopics / CreatePartitions / ElectLeaders waiting for the metadata.
     topic_admin: topic_admin::AdminRequests,
+    /// DescribeConfigs requests waiting for their ZooKeeper reads.
+    describe_configs: describe_configs::DescribeConfigsRequests,
 }
 
 impl Broker {
@@ -246,6 +260,7 @@ impl Broker {
             auto_creating: BTreeSet::new(),
             coordinator: coordinator::Coordinator::default(),
             topic_admin: Default::default(),
+            describe_configs: Default::default(),
         }
     }
 
@@ -672,6 +687,9 @@ impl Broker {
                 }
             }
             Pending::TopicAdmin(p) => self.on_topic_admin_zk(p, r, ctx),
+            Pending::DescribeConfigs { id, topic } => {
+                self.on_describe_configs_read(id, &topic, r, ctx)
+            }
             Pending::TopicCreate {
                 corr, client, name, ..
             } => {
@@ -743,6 +761,10 @@ impl Broker {
                 self.get(ctx, &p, false, Pending::TopicConfig { topic })
             }
             Pending::TopicAdmin(p) => self.retry_topic_admin(p, ctx),
+            Pending::DescribeConfigs { id, topic } => {
+                let p = zs::topic_config_path(&topic);
+                self.get(ctx, &p, false, Pending::DescribeConfigs { id, topic })
+            }
             Pending::Ignore => {}
             Pending::ControllerWrite { batch, op } => {
                 // ZooKeeperClient retries after reconnecting, in the same session.
@@ -1229,6 +1251,12 @@ impl Broker {
                         self.get(ctx, &path, false, why);
                     }
                     let became = self.replicas.apply(me, &p, ctx.now);
+                    // makeLeader: "we may need to increment high watermark since ISR could be
+                    // down to 1".
+                    let key = (p.topic.clone(), p.partition);
+                    if self.replicas.maybe_advance_hw(me, &key) {
+                        self.hw_moved = true;
+                    }
                     if became {
                         let (topic, partition, leader, epoch) =
                             (p.topic.clone(), p.partition, p.leader, p.leader_epoch);
@@ -1245,6 +1273,7 @@ impl Broker {
                 // start fetching at once.
                 self.complete_produces(ctx);
                 self.complete_fetches(ctx);
+                self.hw_moved = false;
                 self.run_fetchers(ctx);
                 self.sync_group_ownership();
             }
@@ -1336,6 +1365,10 @@ impl Broker {
                 }
             }
             KafkaMessage::ControlledShutdownResponse { .. } => {}
+            KafkaMessage::DescribeConfigsRequest { corr, topics } => {
+                self.on_describe_configs(from, corr, topics, ctx)
+            }
+            KafkaMessage::DescribeConfigsResponse { .. } => {}
             m @ (KafkaMessage::StopReplica { .. }
             | KafkaMessage::StopReplicaResponse { .. }
             | KafkaMessage::DeleteTopicsRequest { .. }
@@ -1557,6 +1590,8 @@ impl Broker {
             };
             (code.to_string(), e.message().to_string())
         })?;
+        crate::kafka::topic_config::validate(&t.configs)
+            .map_err(|m| ("INVALID_CONFIG".to_string(), m))?;
         let id = zs::uuid_base64(|| ctx.random_below(u64::MAX));
         Ok(zs::topic_json(&assignment, &id))
     }
@@ -1624,6 +1659,7 @@ impl Broker {
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
             BrokerTimer::Group { group_id } => self.on_group_timer(&group_id, ctx),
+            BrokerTimer::GroupAppendTimeout { id } => self.on_group_append_timeout(id, ctx),
             BrokerTimer::TopicAdmin { id } => self.on_topic_admin_timeout(id, ctx),
             BrokerTimer::IsrCheck => {
                 let lag = self.setup.settings.replica_lag_time_max_ms.max(2) as u64;

@@ -94,6 +94,11 @@ impl Replicas {
             return false;
         }
         let changed = old.is_none_or(|o| o.leader != p.leader);
+        // makeLeader resets the followers' states only for a new leader: a leader that stays
+        // (the controller shrank its ISR, a new epoch) keeps what its followers reported.
+        let kept: Option<BTreeMap<BrokerId, FollowerState>> = old
+            .filter(|o| o.leader == me && p.leader == me)
+            .map(|o| o.followers.clone());
         let log = self.logs.entry(key.clone()).or_default();
         let followers = if p.leader == me {
             // makeLeader: stamp the epoch; followers' offsets are unknown until they fetch,
@@ -103,6 +108,9 @@ impl Replicas {
                 .iter()
                 .filter(|&&r| r != me)
                 .map(|&r| {
+                    if let Some(f) = kept.as_ref().and_then(|k| k.get(&r)) {
+                        return (r, f.clone());
+                    }
                     let in_isr = p.isr.contains(&r);
                     let t = if in_isr { now } else { 0 };
                     (
@@ -213,7 +221,7 @@ impl Replicas {
 
     /// The leader's HW rule: the smallest LEO among ISR members and pending additions (Kafka's
     /// "maximal ISR"); it only moves forward. Returns whether it moved.
-    fn maybe_advance_hw(&mut self, me: BrokerId, key: &PartitionKey) -> bool {
+    pub(super) fn maybe_advance_hw(&mut self, me: BrokerId, key: &PartitionKey) -> bool {
         let Some(r) = self.parts.get(key).filter(|r| r.leader == me) else {
             return false;
         };

@@ -1,6 +1,8 @@
 //! `kafka-topics` (3.0, `--bootstrap-server` only: `--zookeeper` was removed): create, list
 //! and describe through an admin client on the simulator, printing what TopicCommand prints.
 
+use std::collections::BTreeMap;
+
 use crate::broker::admin::{AdminCall, AdminResult};
 use crate::broker::messages::{CreatableTopic, TopicMetadata};
 use crate::cli::CommandOutput;
@@ -61,6 +63,7 @@ fn exception_class(error: &str) -> String {
         "TOPIC_ALREADY_EXISTS" => "TopicExistsException",
         "INVALID_REPLICATION_FACTOR" => "InvalidReplicationFactorException",
         "INVALID_PARTITIONS" => "InvalidPartitionsException",
+        "INVALID_CONFIG" => "InvalidConfigurationException",
         "INVALID_TOPIC_EXCEPTION" => "InvalidTopicException",
         "REQUEST_TIMED_OUT" => "TimeoutException",
         "NOT_CONTROLLER" => "NotControllerException",
@@ -440,9 +443,33 @@ fn list_or_describe(
         }
         return CommandOutput::out(out);
     }
+    // TopicCommand asks for every described topic's configs, then prints the non-default ones.
+    let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+    let mut configs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    if !names.is_empty() {
+        match cluster.admin_call(servers, AdminCall::DescribeConfigs(names), inside) {
+            Ok(AdminResult::Configs(results)) => {
+                for (topic, r) in results {
+                    match r {
+                        Ok(entries) => {
+                            let kv = entries.into_iter().map(|e| (e.name, e.value)).collect();
+                            configs.insert(topic, kv);
+                        }
+                        Err((code, msg)) => return failure(cluster, &exception_class(&code), &msg),
+                    }
+                }
+            }
+            Ok(AdminResult::TimedOut(call)) => return timed_out(cluster, call),
+            _ => return timed_out(cluster, "describeConfigs"),
+        }
+    }
     let live: Vec<i32> = cluster.running_brokers().iter().map(|b| b.id()).collect();
     let headers = !o.under_replicated && !o.unavailable;
     for t in &topics {
+        let topic_configs: Vec<(&str, &str)> = configs
+            .get(&t.name)
+            .map(|kv| kv.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .unwrap_or_default();
         let mut parts = t.partitions.clone();
         parts.sort_by_key(|p| p.partition);
         if headers {
@@ -454,7 +481,7 @@ fn list_or_describe(
                     .map(String::as_str),
                 partition_count: parts.len(),
                 replication_factor: rf,
-                configs: &[],
+                configs: &topic_configs,
                 marked_for_deletion: false,
             }));
             out.push('\n');

@@ -6,6 +6,7 @@
 pub mod clients_cli;
 pub mod complete;
 pub mod consumer_groups;
+pub mod consumer_groups_reset;
 pub mod consumer_programs;
 pub mod docker;
 #[cfg(test)]
@@ -90,6 +91,10 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
       [--group G [--consumer-property partition.assignment.strategy=range|roundrobin|...]]
   kafka-consumer-groups --bootstrap-server B --list
   kafka-consumer-groups --bootstrap-server B --describe --group G [--members [--verbose] | --state]
+  kafka-consumer-groups --bootstrap-server B --reset-offsets --group G (--topic T[:P,..] | --all-topics)
+      (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime D
+      | --by-duration PnDTnHnMnS) [--dry-run | --execute]
+  kafka-consumer-groups --bootstrap-server B --delete --group G | --delete-offsets --group G --topic T
   python producer.py            the seed's producer: key, value pairs (here-document or typed)
   python consumer.py            the seed's consumer (topic test, from the earliest offset):
                                 in the foreground until Ctrl-C, or `&` in a script

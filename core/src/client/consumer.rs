@@ -69,6 +69,8 @@ pub struct Consumer {
     poll_armed: bool,
     /// Records received, in arrival order, for the program to print.
     pub records: Vec<ConsumedRecord>,
+    /// Records handed out since the start (a running count, never drained).
+    pub delivered: u64,
     /// Group membership (`group.id` set): the group decides the partitions.
     pub group: Option<Membership>,
     /// FindCoordinator in flight: corr.
@@ -96,6 +98,7 @@ impl Consumer {
             fetching: BTreeMap::new(),
             poll_armed: false,
             records: Vec::new(),
+            delivered: 0,
             group: None,
             finding: None,
             find_attempts: 0,
@@ -338,6 +341,7 @@ impl Consumer {
                             continue;
                         }
                         next = r.offset + 1;
+                        self.delivered += 1;
                         self.records.push(ConsumedRecord {
                             topic: tp.0.clone(),
                             partition: tp.1,

@@ -6,7 +6,11 @@
 //! for and the caller calls [`Group::on_timer`] when the earliest is due. Requests Kafka parks
 //! (JoinGroup until the rebalance completes, SyncGroup until the leader's assignment arrives)
 //! are answered later through [`Replies`], keyed by member id. Member ids come from the caller
-//! (a seeded RNG), never from here. The group store write (`storeGroup`) is taken as instant.
+//! (a seeded RNG), never from here. The group store write (`storeGroup`) after the leader's
+//! SyncGroup is the caller's: [`Replies::store`] asks for it and [`Group::on_group_stored`]
+//! completes it (with the error the write mapped to), as `GroupMetadataManager` calls back.
+//! Offset commits likewise: [`Group::check_commit`] validates, the caller appends to the
+//! offsets log and, once that is replicated, [`Group::apply_commit`] caches the offsets.
 //!
 //! Where Kafka picks "the first" member of its Scala member HashMap (a new leader when the
 //! leader leaves, the JoinGroup member list, a tied protocol vote), we take join order.
@@ -70,6 +74,9 @@ pub enum GroupError {
     OffsetMetadataTooLarge,
     NonEmptyGroup,
     GroupIdNotFound,
+    NotCoordinator,
+    UnknownServerError,
+    GroupSubscribedToTopic,
 }
 
 impl GroupError {
@@ -88,6 +95,9 @@ impl GroupError {
             GroupError::OffsetMetadataTooLarge => "OFFSET_METADATA_TOO_LARGE",
             GroupError::NonEmptyGroup => "NON_EMPTY_GROUP",
             GroupError::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+            GroupError::NotCoordinator => "NOT_COORDINATOR",
+            GroupError::UnknownServerError => "UNKNOWN_SERVER_ERROR",
+            GroupError::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
         }
     }
 
@@ -106,6 +116,9 @@ impl GroupError {
             GroupError::OffsetMetadataTooLarge => 12,
             GroupError::NonEmptyGroup => 68,
             GroupError::GroupIdNotFound => 69,
+            GroupError::NotCoordinator => 16,
+            GroupError::UnknownServerError => -1,
+            GroupError::GroupSubscribedToTopic => 86,
         }
     }
 }
@@ -199,6 +212,9 @@ impl SyncResponse {
 pub struct Replies {
     pub joins: Vec<(String, JoinResponse)>,
     pub syncs: Vec<(String, SyncResponse)>,
+    /// `storeGroup`: the leader's assignment for this generation must be written to the
+    /// offsets log; the caller answers with [`Group::on_group_stored`].
+    pub store: Option<i32>,
 }
 
 /// What a group waits for; see [`Group::deadlines`].
@@ -301,6 +317,9 @@ impl GroupDescription {
     }
 }
 
+/// Member id → the partitions the leader's SyncGroup gave it.
+type AssignmentPlan = Vec<(String, Vec<TopicPartition>)>;
+
 /// One consumer group on its coordinator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
@@ -321,6 +340,8 @@ pub struct Group {
     /// `DelayedSync`: (deadline, generation).
     sync_timer: Option<(u64, i32)>,
     offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    /// The leader's assignment being stored: (generation, member → partitions).
+    pending_store: Option<(i32, AssignmentPlan)>,
 }
 
 mod handlers;
@@ -342,6 +363,7 @@ impl Group {
             join_timer: None,
             sync_timer: None,
             offsets: BTreeMap::new(),
+            pending_store: None,
         }
     }
 
@@ -411,6 +433,39 @@ impl Group {
                 })
                 .collect(),
         }
+    }
+
+    /// The group metadata record `storeGroup` writes, as one readable line: protocol type,
+    /// generation, assignor, leader and every member with its assignment (the leader's plan
+    /// while it is being stored).
+    pub fn metadata_record(&self) -> String {
+        let plan = self.pending_store.as_ref().map(|(_, p)| p);
+        let members: Vec<String> = self
+            .members
+            .iter()
+            .map(|m| {
+                let assignment = plan
+                    .and_then(|p| p.iter().find(|(id, _)| *id == m.id))
+                    .map_or(&m.assignment, |(_, a)| a);
+                let parts: Vec<String> =
+                    assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect();
+                format!(
+                    "{} {} {} [{}]",
+                    m.id,
+                    m.client_id,
+                    m.client_host,
+                    parts.join(",")
+                )
+            })
+            .collect();
+        format!(
+            "protocolType={} generation={} protocol={} leader={} members={{{}}}",
+            self.protocol_type.as_deref().unwrap_or(""),
+            self.generation,
+            self.protocol_name.as_deref().unwrap_or(""),
+            self.leader.as_deref().unwrap_or(""),
+            members.join("; ")
+        )
     }
 
     /// Everything the group waits for, earliest first.

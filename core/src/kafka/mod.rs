@@ -19,4 +19,5 @@ pub mod describe;
 pub mod group;
 pub mod group_describe;
 pub mod partitioner;
+pub mod topic_config;
 pub mod topic_name;

@@ -16,6 +16,7 @@
 //! | `topic T exists` / `topic T is absent` | in ZooKeeper (`/brokers/topics/T`); absent needs a ZooKeeper leader |
 //! | `topic T has N partitions` | |
 //! | `topic T has replication factor N` | partition 0 has N replicas (as `--describe` counts) |
+//! | `topic T has config KEY=VALUE` | the topic's own config (`/config/topics/T` in ZooKeeper, as `--config` set it) has KEY = VALUE |
 //! | `partition T-P has leader N` / `has no leader` | the partition's state in ZooKeeper (no leader: offline, leader -1) |
 //! | `partition T-P has isr 1,2` | the ISR holds exactly these brokers, in any order |
 //! | `partition T-P has replicas 1,2` | the assignment, in this order (the first is the preferred leader) |
@@ -26,13 +27,22 @@
 //! | `partition T-P has N messages` / `has at least N messages` | the same for one partition |
 //! | `partition T-P has high watermark N` | the leader's high watermark (the offset a consumer can read up to) is N |
 //! | `broker N has every record of T` | for every partition of T with a replica on broker N, its log holds exactly the leader's records below the high watermark (same offsets, keys, values, timestamps); read from its disk, so it holds while the broker is down too; false if it has no replica of T or a partition has no leader |
+//! | `group G is Empty` / `Stable` / `PreparingRebalance` / `CompletingRebalance` / `Dead` | the group's state on its coordinator (the running leader of its `__consumer_offsets` partition); a group the coordinator does not know is Dead; false while there is no coordinator |
+//! | `group G has N members` | as `--describe --state` counts them |
+//! | `group G has committed offsets for T` | the group has a committed offset for every partition of T |
+//! | `group G has committed offset N on T-P` | |
+//! | `group G has lag N on T` | summed over T's partitions: the leader's high watermark minus the committed offset (false if a partition has no commit or no leader) |
 //!
 //! Topic and partition goals read the topics as [`Cluster::topics`] does (from ZooKeeper, where
-//! the controller keeps them); message goals then read the leader's log on its disk. A goal that does not parse is an error naming the line and listing
+//! the controller keeps them); message goals then read the leader's log on its disk; group goals
+//! read the group on its coordinator broker, as `kafka-consumer-groups` asks it. A goal that does not parse is an error naming the line and listing
 //! these forms, so a notebook cannot silently rot.
 
+use crate::broker::coordinator::OFFSETS_TOPIC;
 use crate::broker::log::PartitionLog;
 use crate::cluster::Cluster;
+use crate::kafka::group::Group;
+use crate::kafka::partitioner::coordinator_partition;
 use crate::snapshot::{HostStatus, PartitionView, TopicView, ZkMode};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +63,7 @@ pub const FORMS: &[&str] = &[
     "topic T is absent",
     "topic T has N partitions",
     "topic T has replication factor N",
+    "topic T has config KEY=VALUE",
     "partition T-P has leader N",
     "partition T-P has no leader",
     "partition T-P has isr N,N…",
@@ -67,6 +78,20 @@ pub const FORMS: &[&str] = &[
     "partition T-P has at least N messages",
     "partition T-P has high watermark N",
     "broker N has every record of T",
+    "group G is Empty|Stable|PreparingRebalance|CompletingRebalance|Dead",
+    "group G has N members",
+    "group G has committed offsets for T",
+    "group G has committed offset N on T-P",
+    "group G has lag N on T",
+];
+
+/// The group states a goal can name, as `kafka-consumer-groups --describe --state` prints them.
+const GROUP_STATES: [&str; 5] = [
+    "Empty",
+    "Stable",
+    "PreparingRebalance",
+    "CompletingRebalance",
+    "Dead",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +143,12 @@ pub enum Check {
         topic: String,
         factor: usize,
     },
+    /// A topic-level config override, as stored in `/config/topics/T`.
+    TopicConfig {
+        topic: String,
+        key: String,
+        value: String,
+    },
     /// `leader: None` = the partition has no leader (offline).
     PartitionLeader {
         topic: String,
@@ -167,6 +198,32 @@ pub enum Check {
         broker: i32,
         topic: String,
     },
+    /// The state's name as the tool prints it (`Stable`).
+    GroupState {
+        group: String,
+        state: String,
+    },
+    GroupMembers {
+        group: String,
+        count: usize,
+    },
+    /// A committed offset for every partition of the topic.
+    GroupCommittedAll {
+        group: String,
+        topic: String,
+    },
+    GroupCommittedOffset {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+    },
+    /// Summed over the topic's partitions: leader HW minus committed offset.
+    GroupLag {
+        group: String,
+        topic: String,
+        lag: i64,
+    },
 }
 
 impl Check {
@@ -215,6 +272,19 @@ impl Check {
                 topic: t.to_string(),
                 factor: count(n, "replicas")?,
             },
+            ["topic", t, "has", "config", kv] => {
+                let (key, value) = kv
+                    .split_once('=')
+                    .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                    .ok_or_else(|| {
+                        format!("`{kv}` is not KEY=VALUE (such as min.insync.replicas=2)")
+                    })?;
+                Check::TopicConfig {
+                    topic: t.to_string(),
+                    key: key.to_string(),
+                    value: value.to_string(),
+                }
+            }
             ["partition", tp, "has", "leader", n] => {
                 let (topic, partition) = topic_partition(tp)?;
                 Check::PartitionLeader {
@@ -327,6 +397,32 @@ impl Check {
                 path: path_arg(path)?,
                 count: count(n, "children")?,
             },
+            ["group", g, "is", state] => Check::GroupState {
+                group: g.to_string(),
+                state: group_state_name(state)?,
+            },
+            ["group", g, "has", n, "members" | "member"] => Check::GroupMembers {
+                group: g.to_string(),
+                count: count(n, "members")?,
+            },
+            ["group", g, "has", "committed", "offsets", "for", t] => Check::GroupCommittedAll {
+                group: g.to_string(),
+                topic: t.to_string(),
+            },
+            ["group", g, "has", "committed", "offset", n, "on", tp] => {
+                let (topic, partition) = topic_partition(tp)?;
+                Check::GroupCommittedOffset {
+                    group: g.to_string(),
+                    topic,
+                    partition,
+                    offset: count(n, "an offset")? as i64,
+                }
+            }
+            ["group", g, "has", "lag", n, "on", t] => Check::GroupLag {
+                group: g.to_string(),
+                topic: t.to_string(),
+                lag: count(n, "messages of lag")? as i64,
+            },
             _ => return Err(unknown(line)),
         };
         Ok(check)
@@ -373,6 +469,16 @@ impl Check {
                     .find(|p| p.partition == 0)
                     .is_some_and(|p| p.replicas.len() == *factor)
             }),
+            Check::TopicConfig { topic, key, value } => {
+                let path = format!("/config/topics/{topic}");
+                leader_tree(cluster).is_some_and(|t| {
+                    t.iter()
+                        .find(|z| z.path == path)
+                        .and_then(|z| z.data.as_deref())
+                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                        .is_some_and(|json| json["config"][key.as_str()].as_str() == Some(value))
+                })
+            }
             Check::PartitionLeader {
                 topic,
                 partition,
@@ -467,6 +573,52 @@ impl Check {
                         };
                         below(mine) == below(leader)
                     })
+            }),
+            Check::GroupState { group, state } => {
+                coordinator_groups(cluster, group).is_some_and(|groups| {
+                    let now = groups
+                        .get(group.as_str())
+                        .map_or("Dead", |g| g.state().as_str());
+                    now == state
+                })
+            }
+            Check::GroupMembers { group, count } => {
+                with_group(cluster, group, |g| g.describe().members.len() == *count)
+            }
+            Check::GroupCommittedAll { group, topic } => with_group(cluster, group, |g| {
+                with_topic(cluster, topic, |t| {
+                    !t.partitions.is_empty()
+                        && t.partitions.iter().all(|p| {
+                            g.offsets()
+                                .get(&(topic.clone(), p.partition))
+                                .is_some_and(|c| c.offset >= 0)
+                        })
+                })
+            }),
+            Check::GroupCommittedOffset {
+                group,
+                topic,
+                partition,
+                offset,
+            } => with_group(cluster, group, |g| {
+                g.offsets()
+                    .get(&(topic.clone(), *partition))
+                    .is_some_and(|c| c.offset == *offset)
+            }),
+            Check::GroupLag { group, topic, lag } => with_group(cluster, group, |g| {
+                let Some(t) = cluster.topics().into_iter().find(|t| &t.name == topic) else {
+                    return false;
+                };
+                let lags: Option<Vec<i64>> = t
+                    .partitions
+                    .iter()
+                    .map(|p| {
+                        let committed = g.offsets().get(&(topic.clone(), p.partition))?.offset;
+                        let hw = leader_log(cluster, topic, p)?.high_watermark();
+                        (committed >= 0).then_some(hw - committed)
+                    })
+                    .collect();
+                lags.is_some_and(|l| !l.is_empty() && l.iter().sum::<i64>() == *lag)
             }),
         }
     }
@@ -576,6 +728,12 @@ impl Check {
             }
             Check::TopicReplicationFactor { topic, factor } => {
                 format!("topic {topic} has replication factor {factor}")
+            }
+            Check::TopicConfig { topic, key, value } if ko => {
+                format!("{topic} 토픽의 설정 {key}가 {value}이다")
+            }
+            Check::TopicConfig { topic, key, value } => {
+                format!("topic {topic} has {key}={value}")
             }
             Check::PartitionLeader {
                 topic,
@@ -696,6 +854,40 @@ impl Check {
             ),
             Check::BrokerHasEveryRecord { broker, topic } => {
                 format!("broker {broker} has every committed record of {topic}")
+            }
+            Check::GroupState { group, state } if ko => {
+                format!("{group} 그룹의 상태가 {state}이다")
+            }
+            Check::GroupState { group, state } => format!("group {group} is {state}"),
+            Check::GroupMembers { group, count } if ko => {
+                format!("{group} 그룹의 멤버가 {count}개다")
+            }
+            Check::GroupMembers { group, count } => {
+                format!("group {group} has {count} members")
+            }
+            Check::GroupCommittedAll { group, topic } if ko => {
+                format!("{group} 그룹이 {topic} 토픽의 모든 파티션에 오프셋을 커밋했다")
+            }
+            Check::GroupCommittedAll { group, topic } => {
+                format!("group {group} has committed an offset for every partition of {topic}")
+            }
+            Check::GroupCommittedOffset {
+                group,
+                topic,
+                partition,
+                offset,
+            } if ko => format!("{group} 그룹이 {topic}-{partition}에 커밋한 오프셋이 {offset}이다"),
+            Check::GroupCommittedOffset {
+                group,
+                topic,
+                partition,
+                offset,
+            } => format!("group {group} has committed offset {offset} on {topic}-{partition}"),
+            Check::GroupLag { group, topic, lag } if ko => {
+                format!("{group} 그룹의 {topic} 토픽 랙(lag)이 {lag}이다")
+            }
+            Check::GroupLag { group, topic, lag } => {
+                format!("group {group} lags {lag} messages behind on {topic}")
             }
         }
     }
@@ -824,6 +1016,53 @@ fn with_partition(
             .find(|p| p.partition == partition)
             .is_some_and(&f)
     })
+}
+
+/// `Stable` → the state's name as the tool prints it; any case is accepted.
+fn group_state_name(s: &str) -> Result<String, String> {
+    GROUP_STATES
+        .iter()
+        .find(|name| name.eq_ignore_ascii_case(s))
+        .map(|name| name.to_string())
+        .ok_or_else(|| {
+            format!(
+                "`{s}` is not a group state (one of {})",
+                GROUP_STATES.join(", ")
+            )
+        })
+}
+
+/// The groups loaded on `group`'s coordinator: the running broker that leads the group's
+/// `__consumer_offsets` partition in ZooKeeper. `None` while that topic does not exist, the
+/// partition has no leader or its leader is not running.
+fn coordinator_groups<'a>(
+    cluster: &'a Cluster,
+    group: &str,
+) -> Option<&'a std::collections::BTreeMap<String, Group>> {
+    let topics = cluster.topics();
+    let offsets = topics.iter().find(|t| t.name == OFFSETS_TOPIC)?;
+    let n = u32::try_from(offsets.partitions.len())
+        .ok()
+        .filter(|n| *n > 0)?;
+    let p = coordinator_partition(group, n) as i32;
+    let leader = offsets
+        .partitions
+        .iter()
+        .find(|q| q.partition == p)?
+        .leader?;
+    let broker = cluster
+        .running_brokers()
+        .into_iter()
+        .find(|b| b.id() == leader)?;
+    Some(&broker.coordinator.groups)
+}
+
+/// `f` on the group as its coordinator has it; false without a coordinator or for a group it
+/// does not know.
+fn with_group(cluster: &Cluster, group: &str, f: impl Fn(&Group) -> bool) -> bool {
+    coordinator_groups(cluster, group)
+        .and_then(|groups| groups.get(group))
+        .is_some_and(f)
 }
 
 /// The established leader's data tree, or `None` while there is no single leader.
@@ -1042,6 +1281,10 @@ mod tests {
                 .replace("HOST", "kafka1")
                 .replace("leader|follower|looking", "leader")
                 .replace("running|stopped|killed|paused", "running")
+                .replace(
+                    "Empty|Stable|PreparingRebalance|CompletingRebalance|Dead",
+                    "Stable",
+                )
                 .replace("PATH", "/a")
                 .replace("TEXT", "x")
                 .replace("T-P", "t-0")
@@ -1396,5 +1639,203 @@ mod tests {
         assert!(!holds(&c, "topic my-topic has at least 0 messages"));
         assert!(!holds(&c, "broker 3 has every record of my-topic"));
         assert!(holds(&c, "partition my-topic-1 has 0 messages"));
+    }
+
+    #[test]
+    fn topic_config_goals_read_the_topic_config_znode() {
+        let ok = |l: &str| Check::parse(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+        assert_eq!(
+            ok("topic orders has config min.insync.replicas=2"),
+            Check::TopicConfig {
+                topic: "orders".into(),
+                key: "min.insync.replicas".into(),
+                value: "2".into()
+            }
+        );
+        let err = |l: &str| Check::parse(l).unwrap_err();
+        assert!(err("topic orders has config min.insync.replicas").contains("KEY=VALUE"));
+        assert!(err("topic orders has config =2").contains("KEY=VALUE"));
+        assert!(err("topic orders has config min.insync.replicas=").contains("KEY=VALUE"));
+
+        let mut c = Cluster::seed_cluster(1);
+        assert!(c.wait_until_ready(60_000));
+        assert!(c.wait_until_brokers_ready(60_000));
+        assert!(!holds(&c, "topic orders has config min.insync.replicas=2"));
+        script(
+            &mut c,
+            "kafka-topics --create --topic orders --bootstrap-server kafka1:19091 --replication-factor 3 --config min.insync.replicas=2 --config retention.ms=60000\n\
+             kafka-topics --create --topic plain --bootstrap-server kafka1:19091",
+        );
+        assert!(holds(&c, "topic orders has config min.insync.replicas=2"));
+        assert!(holds(&c, "topic orders has config retention.ms=60000"));
+        assert!(!holds(&c, "topic orders has config min.insync.replicas=1"));
+        assert!(!holds(&c, "topic orders has config cleanup.policy=delete"));
+        // A topic without overrides: the broker default is not a topic config.
+        assert!(!holds(&c, "topic plain has config min.insync.replicas=1"));
+        assert!(!holds(&c, "topic other has config min.insync.replicas=2"));
+    }
+
+    #[test]
+    fn parses_group_forms() {
+        let ok = |l: &str| Check::parse(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+        assert_eq!(
+            ok("group app is Stable"),
+            Check::GroupState {
+                group: "app".into(),
+                state: "Stable".into()
+            }
+        );
+        // Any case; stored as the tool prints it.
+        assert_eq!(
+            ok("group app is preparingrebalance"),
+            Check::GroupState {
+                group: "app".into(),
+                state: "PreparingRebalance".into()
+            }
+        );
+        assert_eq!(
+            ok("group app has 2 members"),
+            Check::GroupMembers {
+                group: "app".into(),
+                count: 2
+            }
+        );
+        assert_eq!(
+            ok("group app has 1 member"),
+            Check::GroupMembers {
+                group: "app".into(),
+                count: 1
+            }
+        );
+        assert_eq!(
+            ok("group app has committed offsets for my-topic"),
+            Check::GroupCommittedAll {
+                group: "app".into(),
+                topic: "my-topic".into()
+            }
+        );
+        assert_eq!(
+            ok("group app has committed offset 4 on my-topic-2"),
+            Check::GroupCommittedOffset {
+                group: "app".into(),
+                topic: "my-topic".into(),
+                partition: 2,
+                offset: 4
+            }
+        );
+        assert_eq!(
+            ok("group app has lag 0 on my-topic"),
+            Check::GroupLag {
+                group: "app".into(),
+                topic: "my-topic".into(),
+                lag: 0
+            }
+        );
+        let err = |l: &str| Check::parse(l).unwrap_err();
+        assert!(err("group app is happy").contains("not a group state"));
+        assert!(err("group app has many members").contains("not a number of members"));
+        assert!(err("group app has committed offset x on t-0").contains("not a number"));
+        assert!(err("group app has committed offset 1 on t").contains("TOPIC-PARTITION"));
+        assert!(err("group app has lag -1 on t").contains("not a number"));
+        assert!(err("group app has lag 0 for t").contains("unknown goal"));
+        assert!(err("group app is").contains("unknown goal"));
+    }
+
+    #[test]
+    fn a_bad_group_goal_names_its_line_in_a_notebook() {
+        let e = crate::notebook::parse_notebook(
+            "# T\n\n## S\n\n```goal\ngroup app is Stable\ngroup app is Calm\n```\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 7);
+        assert!(e.message.contains("not a group state"), "{}", e.message);
+    }
+
+    #[test]
+    fn group_goals_follow_the_coordinator() {
+        let mut c = cluster_with_my_topic();
+        // No group yet, not even `__consumer_offsets`: no coordinator to ask, nothing holds.
+        assert!(!holds(&c, "group app is Dead"));
+        assert!(!holds(&c, "group app has 0 members"));
+        script(
+            &mut c,
+            "kafka-console-producer --bootstrap-server kafka1:19091 --topic my-topic --property parse.key=true <<EOF\n\
+             kim\tlogin\nkang\tlogin\nhan\tlogin\nkim\tclick\nEOF",
+        );
+        // One member, kept running between commands (a script's end would interrupt it).
+        let out = c.run_command(
+            "kafka-console-consumer --bootstrap-server kafka1:19091 --topic my-topic --group app --from-beginning &",
+            None,
+        );
+        assert!(out.ok(), "{out:?}");
+        // The group first waits out the initial rebalance delay (3 s) in PreparingRebalance.
+        let mut waited = 0;
+        while !holds(&c, "group app is PreparingRebalance") && waited < 3_000 {
+            c.run_for(100);
+            waited += 100;
+        }
+        assert!(
+            holds(&c, "group app is PreparingRebalance"),
+            "after {waited} ms"
+        );
+        assert!(!holds(&c, "group app is Stable"));
+        assert!(holds(&c, "group app has 1 member"));
+        c.run_for(7_000);
+        assert!(holds(&c, "group app is Stable"));
+        assert!(holds(&c, "group app has 1 member"));
+        assert!(!holds(&c, "group app has 2 members"));
+        // An unknown group is Dead on its coordinator, and nothing else holds for it.
+        assert!(holds(&c, "group other is Dead"));
+        assert!(!holds(&c, "group other has 0 members"));
+        assert!(!holds(&c, "group other has committed offsets for my-topic"));
+        // Auto-commit (every 5 s) has stored what was read: kang → 0, han → 1, kim → 2.
+        assert!(holds(&c, "group app has committed offsets for my-topic"));
+        assert!(holds(&c, "group app has committed offset 1 on my-topic-0"));
+        assert!(holds(&c, "group app has committed offset 1 on my-topic-1"));
+        assert!(holds(&c, "group app has committed offset 2 on my-topic-2"));
+        assert!(!holds(&c, "group app has committed offset 1 on my-topic-2"));
+        assert!(holds(&c, "group app has lag 0 on my-topic"));
+        assert!(!holds(&c, "group app has committed offsets for other"));
+
+        // A second member: a rebalance, then two members.
+        let out = c.run_command(
+            "kafka-console-consumer --bootstrap-server kafka1:19091 --topic my-topic --group app &",
+            None,
+        );
+        assert!(out.ok(), "{out:?}");
+        c.run_for(8_000);
+        assert!(holds(&c, "group app is Stable"));
+        assert!(holds(&c, "group app has 2 members"));
+
+        // Both leave (Ctrl-C commits and sends LeaveGroup): Empty, the offsets stay.
+        assert!(c.run_command("kill %1", None).ok());
+        assert!(c.run_command("kill %2", None).ok());
+        c.run_for(1_000);
+        assert!(holds(&c, "group app is Empty"));
+        assert!(holds(&c, "group app has 0 members"));
+        assert!(holds(&c, "group app has lag 0 on my-topic"));
+        // New records while nobody reads: the lag grows, the committed offsets stay.
+        script(
+            &mut c,
+            "kafka-console-producer --bootstrap-server kafka1:19091 --topic my-topic --property parse.key=true <<EOF\n\
+             kim\tbuy\nkim\tlogout\nhan\tbuy\nEOF\nsleep 1",
+        );
+        assert!(holds(&c, "group app has lag 3 on my-topic"));
+        assert!(!holds(&c, "group app has lag 0 on my-topic"));
+        assert!(holds(&c, "group app has committed offset 2 on my-topic-2"));
+
+        // The coordinator down: no goal about the group holds until another broker leads its
+        // offsets partition (replication factor 1 here: it stays offline).
+        let coordinator = {
+            let topics = c.topics();
+            let offsets = topics.iter().find(|t| t.name == OFFSETS_TOPIC).unwrap();
+            let p = coordinator_partition("app", offsets.partitions.len() as u32) as i32;
+            offsets.partitions[p as usize].leader.unwrap()
+        };
+        assert!(c
+            .run_command(&format!("docker compose kill kafka{coordinator}"), None)
+            .ok());
+        assert!(!holds(&c, "group app is Empty"));
+        assert!(!holds(&c, "group app has lag 3 on my-topic"));
     }
 }

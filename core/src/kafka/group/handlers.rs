@@ -220,6 +220,8 @@ impl Group {
         if self.members.is_empty() {
             self.protocol_name = None;
             self.state = GroupState::Empty;
+            // The empty group is stored too (nobody waits for it).
+            replies.store = Some(self.generation);
             return;
         }
         self.protocol_name = self.select_protocol();
@@ -316,13 +318,19 @@ impl Group {
                 self.member_mut(member_id).expect("member").awaiting_sync = true;
                 self.remove_pending_sync(member_id);
                 if self.is_leader(member_id) {
-                    for id in self.member_ids() {
-                        let given = assignment.iter().find(|(m, _)| *m == id);
-                        let m = self.member_mut(&id).expect("member");
-                        m.assignment = given.map(|(_, a)| a.clone()).unwrap_or_default();
-                    }
-                    self.propagate(now, GroupError::None, &mut replies);
-                    self.state = GroupState::Stable;
+                    // Members the leader left out get an empty assignment; the group turns
+                    // Stable once the assignment is stored (`on_group_stored`).
+                    let plan = self
+                        .member_ids()
+                        .into_iter()
+                        .map(|id| {
+                            let given = assignment.iter().find(|(m, _)| *m == id);
+                            let a = given.map(|(_, a)| a.clone()).unwrap_or_default();
+                            (id, a)
+                        })
+                        .collect();
+                    self.pending_store = Some((self.generation, plan));
+                    replies.store = Some(self.generation);
                 }
                 (None, replies)
             }
@@ -340,6 +348,39 @@ impl Group {
             }
             GroupState::Dead => unreachable!("checked above"),
         }
+    }
+
+    /// The `storeGroup` callback: if the group still waits in the same generation, either
+    /// every parked SyncGroup gets the assignment and the group is Stable, or (`error` set,
+    /// already mapped as `GroupMetadataManager` maps append errors) they get the error and
+    /// the group rebalances again.
+    pub fn on_group_stored(&mut self, now: u64, generation: i32, error: GroupError) -> Replies {
+        let mut replies = Replies::default();
+        let Some((g, plan)) = self.pending_store.take() else {
+            return replies;
+        };
+        if g != generation
+            || generation != self.generation
+            || self.state != GroupState::CompletingRebalance
+        {
+            return replies;
+        }
+        if error != GroupError::None {
+            for m in &mut self.members {
+                m.assignment.clear();
+            }
+            self.propagate(now, error, &mut replies);
+            self.maybe_prepare_rebalance(now, &mut replies);
+            return replies;
+        }
+        for id in self.member_ids() {
+            let given = plan.iter().find(|(m, _)| *m == id);
+            let m = self.member_mut(&id).expect("member");
+            m.assignment = given.map(|(_, a)| a.clone()).unwrap_or_default();
+        }
+        self.propagate(now, GroupError::None, &mut replies);
+        self.state = GroupState::Stable;
+        replies
     }
 
     fn remove_pending_sync(&mut self, member_id: &str) {
@@ -471,9 +512,68 @@ impl Group {
         }
     }
 
-    /// OffsetCommit. `generation` -1 with an empty member id is a "simple" commit (a consumer
-    /// with `assign()`, or the admin tool), accepted only while the group has no members.
+    /// OffsetCommit, validated and cached at once (the offsets-log write taken as done):
+    /// [`Group::check_commit`] then [`Group::apply_commit`].
     pub fn commit_offsets(
+        &mut self,
+        now: u64,
+        member_id: &str,
+        generation: i32,
+        offsets: &[(TopicPartition, i64, String)],
+    ) -> Vec<(TopicPartition, GroupError)> {
+        let results = self.check_commit(now, member_id, generation, offsets);
+        let ok: Vec<(TopicPartition, i64, String)> = offsets
+            .iter()
+            .filter(|(tp, _, _)| {
+                results
+                    .iter()
+                    .any(|(t, e)| t == tp && *e == GroupError::None)
+            })
+            .cloned()
+            .collect();
+        self.apply_commit(now, &ok);
+        results
+    }
+
+    /// `onOffsetCommitAppend`: the commit reached the offsets log; a Dead (deleted) group
+    /// keeps nothing.
+    pub fn apply_commit(&mut self, now: u64, offsets: &[(TopicPartition, i64, String)]) {
+        if self.state == GroupState::Dead {
+            return;
+        }
+        for (tp, offset, metadata) in offsets {
+            let c = CommittedOffset {
+                offset: *offset,
+                metadata: metadata.clone(),
+                commit_timestamp_ms: now,
+            };
+            self.offsets.insert(tp.clone(), c);
+        }
+    }
+
+    /// `removeOffsets` (OffsetDelete, tombstones in the offsets log): how many were there.
+    pub fn remove_offsets(&mut self, partitions: &[TopicPartition]) -> usize {
+        partitions
+            .iter()
+            .filter(|tp| self.offsets.remove(*tp).is_some())
+            .count()
+    }
+
+    /// `isSubscribedToTopic`: a member's subscription (for the chosen assignor) names it.
+    pub fn is_subscribed_to_topic(&self, topic: &str) -> bool {
+        let Some(protocol) = self.protocol_name.as_deref() else {
+            return false;
+        };
+        self.members
+            .iter()
+            .any(|m| m.metadata(protocol).topics.iter().any(|t| t == topic))
+    }
+
+    /// OffsetCommit's checks (`doCommitOffsets`): the error for each partition, `NONE` for
+    /// those to be written. `generation` -1 with an empty member id is a "simple" commit (a
+    /// consumer with `assign()`, or the admin tool), accepted only while the group has no
+    /// members. A member's commit counts as its heartbeat.
+    pub fn check_commit(
         &mut self,
         now: u64,
         member_id: &str,
@@ -503,17 +603,12 @@ impl Group {
         }
         offsets
             .iter()
-            .map(|(tp, offset, metadata)| {
+            .map(|(tp, _, metadata)| {
                 if metadata.len() > self.config.offset_metadata_max_bytes {
-                    return (tp.clone(), GroupError::OffsetMetadataTooLarge);
+                    (tp.clone(), GroupError::OffsetMetadataTooLarge)
+                } else {
+                    (tp.clone(), GroupError::None)
                 }
-                let c = CommittedOffset {
-                    offset: *offset,
-                    metadata: metadata.clone(),
-                    commit_timestamp_ms: now,
-                };
-                self.offsets.insert(tp.clone(), c);
-                (tp.clone(), GroupError::None)
             })
             .collect()
     }

@@ -44,6 +44,26 @@ fn join(g: &mut Group, now: u64, client: &str, suffix: &str) -> (String, Replies
     (member_id, replies)
 }
 
+/// SyncGroup with the `storeGroup` write it may ask for completed at once (the coordinator
+/// does it once the offsets log has the record).
+fn sync(
+    g: &mut Group,
+    now: u64,
+    member_id: &str,
+    generation: i32,
+    protocol: Option<&str>,
+    plan: &[(String, Vec<TopicPartition>)],
+) -> (Option<SyncResponse>, Replies) {
+    let (r, mut replies) = g.sync_group(now, member_id, generation, protocol, plan);
+    if let Some(stored) = replies.store.take() {
+        let more = g.on_group_stored(now, stored, GroupError::None);
+        replies.joins.extend(more.joins);
+        replies.syncs.extend(more.syncs);
+        replies.store = more.store;
+    }
+    (r, replies)
+}
+
 fn assignment(members: &[&str]) -> Vec<(String, Vec<TopicPartition>)> {
     members
         .iter()
@@ -59,9 +79,9 @@ fn stable_pair() -> (Group, String, String) {
     let (b, _) = join(&mut g, 1000, "consumer-my-group-2", "bbbb");
     let replies = g.on_timer(6000);
     assert_eq!(replies.joins.len(), 2);
-    let (_, r) = g.sync_group(6000, &a, 1, Some("range"), &assignment(&[&a, &b]));
+    let (_, r) = sync(&mut g, 6000, &a, 1, Some("range"), &assignment(&[&a, &b]));
     assert!(r.syncs.iter().any(|(m, _)| *m == a));
-    let (now, _) = g.sync_group(6000, &b, 1, None, &[]);
+    let (now, _) = sync(&mut g, 6000, &b, 1, None, &[]);
     assert_eq!(now.unwrap().assignment, vec![("test".to_string(), 1)]);
     (g, a, b)
 }
@@ -86,7 +106,7 @@ fn first_join_waits_the_initial_delay() {
     assert_eq!(r.protocol_type.as_deref(), Some("consumer"));
     assert_eq!(r.members.len(), 1);
 
-    let (now, replies) = g.sync_group(3200, &a, 1, Some("range"), &assignment(&[&a]));
+    let (now, replies) = sync(&mut g, 3200, &a, 1, Some("range"), &assignment(&[&a]));
     assert!(now.is_none());
     assert_eq!(g.state(), GroupState::Stable);
     assert_eq!(replies.syncs[0].1.assignment, vec![("test".to_string(), 0)]);
@@ -208,7 +228,7 @@ fn parked_syncs_fail_when_a_rebalance_starts() {
     let (a, _) = join(&mut g, 0, "c1", "1");
     let (b, _) = join(&mut g, 100, "c2", "2");
     g.on_timer(6000);
-    let (now, _) = g.sync_group(6100, &b, 1, None, &[]);
+    let (now, _) = sync(&mut g, 6100, &b, 1, None, &[]);
     assert!(now.is_none());
     // A third member joining before the leader syncs fails the followers' parked syncs.
     let (c, r) = join(&mut g, 6200, "c3", "3");
@@ -216,7 +236,7 @@ fn parked_syncs_fail_when_a_rebalance_starts() {
     assert_eq!(r.syncs[0].0, b);
     assert_eq!(r.syncs[0].1.error, GroupError::RebalanceInProgress);
     assert_eq!(g.state(), GroupState::PreparingRebalance);
-    let (now, _) = g.sync_group(6300, &a, 1, None, &[]);
+    let (now, _) = sync(&mut g, 6300, &a, 1, None, &[]);
     assert_eq!(now.unwrap().error, GroupError::RebalanceInProgress);
     assert!(g.member_ids().contains(&c));
 }
@@ -227,7 +247,7 @@ fn followers_that_never_sync_are_removed() {
     let (a, _) = join(&mut g, 0, "c1", "1");
     let (b, _) = join(&mut g, 100, "c2", "2");
     g.on_timer(6000);
-    g.sync_group(6100, &a, 1, None, &assignment(&[&a, &b]));
+    sync(&mut g, 6100, &a, 1, None, &assignment(&[&a, &b]));
     assert_eq!(g.state(), GroupState::Stable);
     // b heartbeats but never syncs: the sync deadline (rebalance timeout) drops it.
     for t in (9000..=306_000).step_by(3000) {
@@ -300,7 +320,7 @@ fn new_member_join_timeout() {
     slow.require_known_member_id = false;
     g.join_group(0, slow.clone(), "1");
     g.on_timer(3000);
-    g.sync_group(3000, "c1-1", 1, None, &[]);
+    sync(&mut g, 3000, "c1-1", 1, None, &[]);
     let (r, _) = g.join_group(
         4000,
         JoinRequest {
@@ -478,9 +498,9 @@ fn leader_assigns_with_the_assignor() {
     let topics: BTreeMap<String, i32> = [("test".to_string(), 3)].into_iter().collect();
     let plan: Vec<(String, Vec<TopicPartition>)> =
         assign(strategy, &topics, &subs).into_iter().collect();
-    let (_, r) = g.sync_group(6100, &a, 1, Some("range"), &plan);
+    let (_, r) = sync(&mut g, 6100, &a, 1, Some("range"), &plan);
     assert_eq!(r.syncs.len(), 1);
-    let (mine, _) = g.sync_group(6200, &b, 1, Some("range"), &[]);
+    let (mine, _) = sync(&mut g, 6200, &b, 1, Some("range"), &[]);
     // Range sorts member ids: "consumer-my-group-1-b0" < "consumer-my-group-2-a0".
     assert_eq!(
         r.syncs[0].1.assignment,
@@ -566,7 +586,7 @@ mod props {
                             .into_iter()
                             .map(|m| (m, vec![("test".to_string(), 0)]))
                             .collect();
-                        g.sync_group(now, &clients[k].id, clients[k].generation, None, &plan).1
+                        sync(&mut g, now, &clients[k].id, clients[k].generation, None, &plan).1
                     }
                     Op::Heartbeat(k) => {
                         g.heartbeat(now, &clients[k].id, clients[k].generation);
