@@ -1,6 +1,6 @@
 // Terminals side by side: a console consumer runs in the foreground of one and streams what a
 // console producer typed in another sends, until Ctrl-C prints its summary; consumer.py and
-// producer.py likewise; a share link rebuilds the terminals and their screens.
+// producer.py likewise; Tab completes; a share link rebuilds the terminals and their screens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withBrowser, openPage, screenshot } from './harness.mjs';
@@ -119,6 +119,16 @@ test('producer.py asks for a key and a value; consumer.py prints it; --help answ
   await bootCluster(page);
   await type(page, 1, `kafka-topics ${B} --create --topic test --partitions 1 --replication-factor 3`);
   await waitScreen(page, 1, /Created topic test\./);
+  // Tab completes: one fit fills the word in, several are listed.
+  await page.fill(input(1), 'kafka-to');
+  await page.press(input(1), 'Tab');
+  assert.equal(await page.inputValue(input(1)), 'kafka-topics ');
+  await page.fill(input(1), 'docker compose st');
+  await page.press(input(1), 'Tab');
+  assert.equal(await page.textContent(`${term(1)} .completions`), 'startstop');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'terminal-input');
+  await page.press(input(1), 'o');
+  assert.equal(await page.$$eval('.completions', (c) => c.length), 0);
   await type(page, 1, 'kafka-topics --help');
   await waitScreen(page, 1, /This tool helps to create, delete, describe, or change a topic\./);
   await page.click('#new-terminal');

@@ -222,6 +222,10 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
+    let on_complete = {
+        let driver = driver.clone();
+        Callback::from(move |line: String| driver.borrow().cluster().complete(&line))
+    };
     let on_new_terminal = {
         let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
         Callback::from(move |_: MouseEvent| {
@@ -596,7 +600,8 @@ pub fn app() -> Html {
                             { for d.terminals().iter().map(|term| html! {
                                 <Terminal key={term.id} lang={l} id={term.id} screen={term.screen()} busy={term.busy()}
                                     prompt={term.prompt()} closable={d.terminals().len() > 1}
-                                    focus={*focus_term == Some(term.id)} on_action={on_term.clone()} />
+                                    focus={*focus_term == Some(term.id)} on_action={on_term.clone()}
+                                    on_complete={on_complete.clone()} />
                             }) }
                         </div>
                         <button id="new-terminal" type="button" class="new-terminal" onclick={on_new_terminal}

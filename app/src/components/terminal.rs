@@ -6,6 +6,7 @@
 
 use crate::i18n::{text, Label, Lang};
 use crate::terminals::{Line, Screen, TermAction};
+use kafka_playground_core::cli::complete::Completion;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -25,6 +26,8 @@ pub struct TerminalProps {
     #[prop_or_default]
     pub focus: bool,
     pub on_action: Callback<TermAction>,
+    /// Tab completion of a command line.
+    pub on_complete: Callback<String, Completion>,
 }
 
 /// The input's id: `terminal-input` for terminal 1, `terminal-input-N` for the others.
@@ -44,6 +47,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let cursor = use_mut_ref(|| 0usize);
     let input = use_node_ref();
     let screen = use_node_ref();
+    // The words Tab found when more than one fits.
+    let candidates = use_state(Vec::<String>::new);
 
     // Keep the newest output in view.
     {
@@ -107,12 +112,28 @@ pub fn terminal(props: &TerminalProps) -> Html {
             props.on_action.clone(),
         );
         let busy = props.busy;
+        let (on_complete, candidates) = (props.on_complete.clone(), candidates.clone());
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
             let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key() && !e.shift_key();
+            if !candidates.is_empty() && e.key() != "Tab" {
+                candidates.set(Vec::new());
+            }
             match e.key().as_str() {
+                // Tab completes a command line; with nothing typed, or nothing that fits, Tab
+                // moves the focus on as everywhere else (no keyboard trap).
+                "Tab" if !busy && !e.shift_key() && !ctrl && !field.value().is_empty() => {
+                    let line = field.value();
+                    let r = on_complete.emit(line.clone());
+                    if r.line == line && r.candidates.is_empty() {
+                        return;
+                    }
+                    e.prevent_default();
+                    field.set_value(&r.line);
+                    candidates.set(r.candidates);
+                }
                 "c" | "C" if ctrl => {
                     // Selected text is copied, as a terminal's copy does; otherwise Ctrl-C.
                     let selected = field.selection_start().ok().flatten()
@@ -169,14 +190,6 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 <h2>{ title.clone() }</h2>
                 if props.busy {
                     <span class="term-running" role="status">{ text(l, Label::ProgramRunning) }</span>
-                    <button type="button" class="term-key" data-key="ctrl-c" onclick={act(TermAction::Interrupt { t })}
-                        aria-label={ format!("{} — {title}", text(l, Label::InterruptProgram)) }
-                        title={ text(l, Label::InterruptProgram) }>{ "Ctrl-C" }</button>
-                    if props.prompt.is_some() {
-                        <button type="button" class="term-key" data-key="ctrl-d" onclick={act(TermAction::Eof { t })}
-                            aria-label={ format!("{} — {title}", text(l, Label::EndInput)) }
-                            title={ text(l, Label::EndInput) }>{ "Ctrl-D" }</button>
-                    }
                 }
                 if props.closable {
                     <button type="button" class="term-close" onclick={act(TermAction::Close { t })}
@@ -193,6 +206,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     Line::Signal(s) => html! { <pre class="sig">{ *s }</pre> },
                 }) }
             </div>
+            if !candidates.is_empty() {
+                <div class="completions" role="status">
+                    { for candidates.iter().map(|w| html! { <span>{ w.clone() }</span> }) }
+                </div>
+            }
             <form class="prompt" {onsubmit}>
                 <span class="ps" aria-hidden="true">{ ps }</span>
                 <input id={input_id} ref={input} {onkeydown} autocomplete="off" spellcheck="false"
@@ -200,6 +218,16 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 // A consumer reads no input: nothing to send.
                 if !props.busy || props.prompt.is_some() {
                     <button type="submit">{ submit }</button>
+                }
+                if props.prompt.is_some() {
+                    <button type="button" class="term-key" data-key="ctrl-d" onclick={act(TermAction::Eof { t })}
+                        aria-label={ format!("{} — {title}", text(l, Label::EndInput)) }
+                        title={ text(l, Label::EndInput) }>{ "Ctrl-D" }</button>
+                }
+                if props.busy {
+                    <button type="button" class="term-key" data-key="ctrl-c" onclick={act(TermAction::Interrupt { t })}
+                        aria-label={ format!("{} — {title}", text(l, Label::InterruptProgram)) }
+                        title={ text(l, Label::InterruptProgram) }>{ "Ctrl-C" }</button>
                 }
             </form>
         </section>

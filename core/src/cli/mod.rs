@@ -4,6 +4,7 @@
 //! time as the command needs; [`run_script`] runs a whole script with here-documents.
 
 pub mod clients_cli;
+pub mod complete;
 pub mod consumer_groups;
 pub mod consumer_groups_reset;
 pub mod consumer_programs;
