@@ -231,3 +231,60 @@ sleep 9",
         assert!(!err.contains("WARN"), "seed {seed}: {err}");
     }
 }
+
+/// A member whose assignors share none with the group's is refused
+/// (INCONSISTENT_GROUP_PROTOCOL): the Java consumer throws, and the console consumer logs it
+/// and ends instead of rejoining forever; the group keeps its member.
+#[test]
+fn a_member_with_an_inconsistent_assignor_ends_with_the_error() {
+    let mut c = booted(4);
+    let rr = "--consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.RoundRobinAssignor";
+    let out = c.run_script(
+        &format!("kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 3
+kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic my-topic --group mix &
+sleep 9
+kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic my-topic --group mix {rr} --max-messages 1
+kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic my-topic --group mix {rr} &
+sleep 5
+jobs
+kafka-consumer-groups --bootstrap-server 127.0.0.1:9091 --describe --group mix --state
+"),
+        false,
+    );
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    let message = "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.";
+    let logged = format!(" ERROR [Consumer clientId=consumer-mix-1, groupId=mix] Attempt to join group failed due to fatal error: {message} (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)\n");
+    let thrown = format!(" ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\norg.apache.kafka.common.errors.InconsistentGroupProtocolException: {message}\nProcessed a total of 0 messages\n");
+    // Once in the foreground, once in the background (which then is Done).
+    assert_eq!(out.stderr.matches(&logged).count(), 2, "{}", out.stderr);
+    assert_eq!(out.stderr.matches(&thrown).count(), 2, "{}", out.stderr);
+    assert!(out.stdout.contains("[2]+  Done"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("range                Stable          1"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// `partition.assignment.strategy` is a list of classes the Java client loads: the protocol
+/// names other clients take (`range`) are unknown classes to it.
+#[test]
+fn the_java_consumer_takes_assignor_class_names_only() {
+    let mut c = booted(4);
+    let out = c.run_command(
+        "kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic t --group g --consumer-property partition.assignment.strategy=range --max-messages 1",
+        None,
+    );
+    assert_eq!(out.exit_code, 1);
+    assert_eq!(
+        out.stderr,
+        "org.apache.kafka.common.KafkaException: Failed to construct kafka consumer\nCaused by: org.apache.kafka.common.KafkaException: range ClassNotFoundException exception occurred\nCaused by: java.lang.ClassNotFoundException: range\n"
+    );
+    // A list of classes.
+    let out = c.run_command(
+        "kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic t --group g --consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.StickyAssignor,org.apache.kafka.clients.consumer.RangeAssignor --timeout-ms 2000",
+        None,
+    );
+    assert!(out.stderr.contains("TimeoutException"), "{out:?}");
+}

@@ -602,7 +602,13 @@ impl Consumer {
                     Timer::KafkaClient(KafkaClientTimer::RequestTimeout { corr }),
                 );
             }
-            Phase::Join if self.sync_commit.is_some() => self.drive_sync_commit(ctx),
+            Phase::Join if self.sync_commit.is_some() => {
+                self.drive_sync_commit(ctx);
+                if self.sync_commit.is_none() {
+                    // Over at once (failed before it was sent): on to the rejoin.
+                    self.drive_group(ctx);
+                }
+            }
             Phase::Join => {
                 // The leader assigns from the topic's partition count: wait for metadata.
                 let topic = self.assignment.topic().to_string();
@@ -1036,6 +1042,10 @@ impl Consumer {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "consumer_tests.rs"]
+mod tests;
 
 impl Node for Consumer {
     fn on_start(&mut self, ctx: &mut Ctx) {
