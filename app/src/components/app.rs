@@ -643,7 +643,7 @@ pub fn app() -> Html {
                                         current={d.compose().map(str::to_string).unwrap_or_else(|| SEED_COMPOSE.to_string())}
                                         {on_apply} {on_reset} />
                                 },
-                                _ => html! { <EventLog lang={l} {events} /> },
+                                _ => html! { <EventLog lang={l} {events} dropped={snapshot.events_dropped} /> },
                             }
                         }
                         </div>

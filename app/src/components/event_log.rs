@@ -9,6 +9,9 @@ use yew::prelude::*;
 pub struct EventLogProps {
     pub lang: Lang,
     pub events: Vec<Event>,
+    /// Events the bounded log no longer keeps (the oldest ones).
+    #[prop_or_default]
+    pub dropped: u64,
 }
 
 #[function_component(EventLog)]
@@ -28,6 +31,9 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         </li>
                     }) }
                 </ol>
+            }
+            if props.dropped > 0 {
+                <p class="events-dropped">{ format!("{} {}", props.dropped, text(l, Label::EventsDropped)) }</p>
             }
         </div>
     }

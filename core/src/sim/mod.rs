@@ -92,6 +92,10 @@ pub struct HostSlot {
 /// A message on the wire, for animation.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InFlight {
+    /// Unique while the message is on the wire (its queue sequence number): a key for
+    /// animating the same message from frame to frame.
+    #[serde(skip)]
+    pub id: u64,
     pub from: String,
     pub to: String,
     pub sent_ms: u64,
@@ -540,6 +544,7 @@ impl Simulator {
                     msg,
                     ..
                 } => Some(InFlight {
+                    id: s.seq,
                     from: self.hosts[*from].name.clone(),
                     to: self.hosts[*to].name.clone(),
                     sent_ms: *sent_ms,
