@@ -44,13 +44,13 @@ impl Rng {
 #[derive(Default)]
 struct Checker {
     controllers: BTreeMap<i32, i32>,
-    events_seen: usize,
+    events_seen: u64,
     epochs: BTreeMap<(String, i32), i32>,
 }
 
 impl Checker {
     fn check(&mut self, c: &Cluster) -> Result<(), String> {
-        for e in &c.events()[self.events_seen..] {
+        for e in c.events_since(self.events_seen) {
             if let EventKind::ControllerElected { id, epoch } = e.kind {
                 if let Some(other) = self.controllers.insert(epoch, id) {
                     if other != id {
@@ -61,7 +61,7 @@ impl Checker {
                 }
             }
         }
-        self.events_seen = c.events().len();
+        self.events_seen = c.events_total();
         for t in c.topics() {
             for p in &t.partitions {
                 if p.leader_epoch < 0 {

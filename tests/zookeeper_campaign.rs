@@ -58,7 +58,7 @@ struct Writer {
 #[derive(Default)]
 struct Checker {
     leaders: BTreeMap<u32, u64>,
-    events_seen: usize,
+    events_seen: u64,
     history: Vec<Rc<Txn>>,
     epochs: [(u32, u32); 3],
     /// Per server: how much of its committed log was verified, and its last verified entry.
@@ -67,7 +67,7 @@ struct Checker {
 
 impl Checker {
     fn check(&mut self, c: &Cluster) -> Result<(), String> {
-        for e in &c.events()[self.events_seen..] {
+        for e in c.events_since(self.events_seen) {
             if let EventKind::LeaderEstablished { myid, epoch, .. } = e.kind {
                 if let Some(other) = self.leaders.insert(epoch, myid) {
                     if other != myid {
@@ -79,7 +79,7 @@ impl Checker {
                 }
             }
         }
-        self.events_seen = c.events().len();
+        self.events_seen = c.events_total();
         for (k, name) in ZKS.iter().enumerate() {
             let s = c.zk_server(name).ok_or("server missing")?;
             let committed = s.committed();

@@ -333,6 +333,10 @@ impl BrokerBench {
         &self.cluster
     }
 
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
     /// Virtual ms since the load started.
     pub fn elapsed_ms(&self) -> u64 {
         self.cluster.now_ms() - self.start_ms
@@ -753,5 +757,52 @@ mod tests {
         assert_eq!(a.acked_not_consumed, 0, "{a:?}");
         assert_eq!(a.faults, 2, "killed and started again");
         println!("{a:?}");
+    }
+
+    #[test]
+    fn the_event_log_stays_bounded_under_the_page_load() {
+        use crate::sim::EVENT_LOG_LIMIT;
+        let load = BrokerLoad {
+            record_events: true,
+            ..BrokerLoad::standard()
+        };
+        let mut b = BrokerBench::new(7, load.clone()).unwrap();
+        let mut total = b.cluster().events_total();
+        for _ in 0..6 {
+            b.run_for(10_000);
+            let c = b.cluster();
+            let events = c.events();
+            assert!(
+                events.len() <= EVENT_LOG_LIMIT,
+                "{} events kept",
+                events.len()
+            );
+            assert!(c.events_total() > total + 1_000, "the load records events");
+            total = c.events_total();
+            // The newest events are kept, contiguous, numbered since the start.
+            assert_eq!(events.last().unwrap().seq, total - 1);
+            assert!(events.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+            assert_eq!(c.events_dropped(), total - events.len() as u64);
+            assert_eq!(c.events_since(total - 5).len(), 5);
+            assert_eq!(c.events_since(0).len(), events.len());
+            let snap = c.snapshot();
+            assert_eq!(snap.events_dropped, c.events_dropped());
+            assert_eq!(snap.event_count, total);
+        }
+        // A minute of this load is ~18 k events: the oldest are dropped.
+        assert!(b.cluster().events_dropped() > 0);
+        assert_eq!(b.cluster().events().len(), EVENT_LOG_LIMIT);
+        // The log hash covers dropped events too: a run keeping only 500 hashes the same.
+        let mut small = BrokerBench::new(7, load).unwrap();
+        small.cluster_mut().set_event_limit(500);
+        for _ in 0..6 {
+            small.run_for(10_000);
+        }
+        assert!(small.cluster().events().len() <= 500);
+        assert_eq!(small.cluster().events_total(), total);
+        assert_eq!(
+            small.cluster().event_log_hash(),
+            b.cluster().event_log_hash()
+        );
     }
 }

@@ -213,23 +213,34 @@ impl Cluster {
         self.sim.events()
     }
 
-    /// Events from index `from` on (for incremental UI updates).
-    pub fn events_since(&self, from: usize) -> &[Event] {
+    /// The retained events whose `seq` is `from` or later (for incremental readers: pass
+    /// the [`Cluster::events_total`] seen last time). Events already dropped from the bounded
+    /// log (see [`crate::sim::EVENT_LOG_LIMIT`]) are not there: read often enough.
+    pub fn events_since(&self, from: u64) -> &[Event] {
         let e = self.sim.events();
-        &e[from.min(e.len())..]
+        let first = e.first().map_or(self.sim.events_total(), |e| e.seq);
+        &e[(from.saturating_sub(first) as usize).min(e.len())..]
     }
 
-    /// FNV-1a over the JSON of every event: equal for equal runs, byte for byte.
+    /// Events recorded since the start, dropped ones included (the next event's `seq`).
+    pub fn events_total(&self) -> u64 {
+        self.sim.events_total()
+    }
+
+    /// The oldest events the bounded log no longer keeps.
+    pub fn events_dropped(&self) -> u64 {
+        self.sim.events_dropped()
+    }
+
+    /// Sets how many recent events the log keeps (default [`crate::sim::EVENT_LOG_LIMIT`]).
+    pub fn set_event_limit(&mut self, limit: usize) {
+        self.sim.set_event_limit(limit);
+    }
+
+    /// FNV-1a over the JSON of every event since the start (dropped ones included): equal for
+    /// equal runs, byte for byte.
     pub fn event_log_hash(&self) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for e in self.sim.events() {
-            let s = serde_json::to_string(e).unwrap_or_default();
-            for b in s.bytes().chain(std::iter::once(b'\n')) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        h
+        self.sim.event_log_hash()
     }
 
     pub fn in_flight(&self) -> Vec<InFlight> {
@@ -685,7 +696,8 @@ impl Cluster {
             zookeepers: zk_views,
             in_flight: self.sim.in_flight(),
             events: recent.to_vec(),
-            event_count: events.len() as u64,
+            event_count: self.sim.events_total(),
+            events_dropped: self.sim.events_dropped(),
             network,
             brokers: self.broker_views(),
             topics: self.topics(),

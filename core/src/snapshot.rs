@@ -141,6 +141,9 @@ pub struct Snapshot {
     pub events: Vec<Event>,
     /// Number of events since boot (the index after the last one).
     pub event_count: u64,
+    /// The oldest events no longer kept by the bounded event log.
+    #[serde(default)]
+    pub events_dropped: u64,
     pub network: NetworkView,
     /// The brokers, in configuration order.
     pub brokers: Vec<BrokerView>,

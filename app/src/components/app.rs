@@ -190,9 +190,11 @@ pub fn app() -> Html {
         })
     };
     let on_cancel = act(Driver::cancel_fast_forward);
+    // Callbacks that read no render state are made once (use_callback with no dependencies),
+    // so the panels they go to keep equal props and skip re-rendering on every frame.
     let on_action = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
-        Callback::from(move |(host, action): (String, HostAction)| {
+        use_callback((), move |(host, action): (String, HostAction), _| {
             // The button runs the docker command it stands for, so it is journaled (share links)
             // like a typed one. Buttons are disabled where the action makes no sense.
             let verb = format!("{action:?}").to_lowercase();
@@ -206,7 +208,7 @@ pub fn app() -> Html {
     let focus_term = use_state(|| None::<u32>);
     let on_term = {
         let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
-        Callback::from(move |action: TermAction| {
+        use_callback((), move |action: TermAction, _| {
             let closed = matches!(action, TermAction::Close { .. });
             if driver.borrow_mut().terminal(&action) && closed {
                 // Keyboard users land on the "+" button, next to where the terminal was.
@@ -224,7 +226,9 @@ pub fn app() -> Html {
     };
     let on_complete = {
         let driver = driver.clone();
-        Callback::from(move |line: String| driver.borrow().cluster().complete(&line))
+        use_callback((), move |line: String, _| {
+            driver.borrow().cluster().complete(&line)
+        })
     };
     let on_new_terminal = {
         let (driver, redraw, focus_term) = (driver.clone(), redraw.clone(), focus_term.clone());
@@ -240,7 +244,7 @@ pub fn app() -> Html {
     };
     let on_panel = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
-        Callback::from(move |action: PanelAction| {
+        use_callback((), move |action: PanelAction, _| {
             driver.borrow_mut().panel(&action);
             redraw.force_update();
         })
@@ -251,8 +255,8 @@ pub fn app() -> Html {
     };
     let on_kind = {
         let shown = shown.clone();
-        Callback::from(move |kind: MessageKind| {
-            let mut next = (*shown).clone();
+        use_callback((*shown).clone(), move |kind: MessageKind, current| {
+            let mut next = current.clone();
             if !next.remove(&kind) {
                 next.insert(kind);
             }
@@ -274,8 +278,8 @@ pub fn app() -> Html {
             runs.clone(),
             save_position.clone(),
         );
-        let (driver, lang, redraw) = (driver.clone(), lang.clone(), redraw.clone());
-        Callback::from(move |c: Option<usize>| {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        use_callback(*lang, move |c: Option<usize>, lang| {
             runs.borrow_mut().clear();
             // Each chapter starts on its own fresh cluster, booted as in the headless runner, so
             // its cells print what the notebook expects.
@@ -289,20 +293,15 @@ pub fn app() -> Html {
         })
     };
     let on_tutorial_step = {
-        let (chapter, step, save) = (chapter.clone(), step.clone(), save_position.clone());
-        Callback::from(move |s: usize| {
+        let (step, save) = (step.clone(), save_position.clone());
+        use_callback(*chapter, move |s: usize, chapter| {
             step.set(s);
             save(*chapter, s);
         })
     };
     let on_run_cell = {
-        let (driver, runs, notebook, redraw) = (
-            driver.clone(),
-            runs.clone(),
-            notebook.clone(),
-            redraw.clone(),
-        );
-        Callback::from(move |(s, c): (usize, usize)| {
+        let (driver, runs, redraw) = (driver.clone(), runs.clone(), redraw.clone());
+        use_callback(notebook.clone(), move |(s, c): (usize, usize), notebook| {
             if let Ok(nb) = notebook.as_ref() {
                 runs.borrow_mut().run(&mut driver.borrow_mut(), nb, s, c);
             }
@@ -310,14 +309,8 @@ pub fn app() -> Html {
         })
     };
     let on_reset_step = {
-        let (driver, runs, notebook, step, redraw) = (
-            driver.clone(),
-            runs.clone(),
-            notebook.clone(),
-            step.clone(),
-            redraw.clone(),
-        );
-        Callback::from(move |_| {
+        let (driver, runs, redraw) = (driver.clone(), runs.clone(), redraw.clone());
+        use_callback((notebook.clone(), *step), move |_, (notebook, step)| {
             if let Ok(nb) = notebook.as_ref() {
                 let mut d = driver.borrow_mut();
                 d.restart_booted(nb.seed);
@@ -643,7 +636,7 @@ pub fn app() -> Html {
                                         current={d.compose().map(str::to_string).unwrap_or_else(|| SEED_COMPOSE.to_string())}
                                         {on_apply} {on_reset} />
                                 },
-                                _ => html! { <EventLog lang={l} {events} /> },
+                                _ => html! { <EventLog lang={l} {events} dropped={snapshot.events_dropped} /> },
                             }
                         }
                         </div>

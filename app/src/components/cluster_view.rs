@@ -6,7 +6,7 @@ use crate::message_kind::MessageKind;
 use kafka_playground_core::snapshot::{
     BrokerView, HostKind, HostStatus, HostView, InFlight, Snapshot, TopicView, ZkMode, ZkServerView,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +28,12 @@ const BROKER_Y: f64 = 310.0;
 const CLIENT_Y: f64 = 510.0;
 const CLIENT_W: f64 = 170.0;
 const CLIENT_H: f64 = 40.0;
+/// Virtual ms a client keeps its place after its last message on the wire: between two
+/// messages the client row stays, instead of flickering (and resizing the picture) each frame.
+const CLIENT_LINGER_MS: u64 = 3_000;
+/// Most message dots drawn at once (the next ones to arrive): beyond that more dots only cost
+/// frames and cover each other.
+const MAX_DOTS: usize = 150;
 
 /// Where a host sits: its box's top-left corner and size.
 #[derive(Clone, Copy, PartialEq)]
@@ -62,7 +68,8 @@ enum Row {
 }
 
 impl Layout {
-    fn new(snapshot: &Snapshot) -> Layout {
+    /// `clients`: client hosts to place (those on the wire and those lingering).
+    fn new(snapshot: &Snapshot, clients: &BTreeSet<String>) -> Layout {
         let mut places = Vec::new();
         for (kind, row, y) in [
             (HostKind::ZooKeeper, Row::ZooKeeper, ZK_Y),
@@ -87,17 +94,10 @@ impl Layout {
                 ));
             }
         }
-        let known: BTreeSet<&str> = snapshot.hosts.iter().map(|h| h.name.as_str()).collect();
-        let clients: BTreeSet<&str> = snapshot
-            .in_flight
-            .iter()
-            .flat_map(|m| [m.from.as_str(), m.to.as_str()])
-            .filter(|n| !known.contains(n))
-            .collect();
         for (i, name) in clients.iter().enumerate() {
             let cx = column_x(i, clients.len());
             places.push((
-                (*name).to_string(),
+                name.clone(),
                 Place {
                     x: cx - CLIENT_W / 2.0,
                     y: CLIENT_Y,
@@ -265,7 +265,7 @@ fn host_box(
         HostKind::Broker => format!("broker.id {}", host.id),
     };
     html! {
-        <g class={classes!("host", kind, status_class(host.status), mode_class, serving_class)} data-host={host.name.clone()}
+        <g key={host.name.clone()} class={classes!("host", kind, status_class(host.status), mode_class, serving_class)} data-host={host.name.clone()}
            transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
             <rect width={BOX_W.to_string()} height={place.h.to_string()} rx="10" />
@@ -326,7 +326,7 @@ fn dot(m: &InFlight, layout: &Layout, now: u64) -> Option<Html> {
     let (x, y) = bezier(route(from, to), t);
     let kind = MessageKind::of(&m.label);
     Some(html! {
-        <g class={classes!("dot", kind.class())} transform={format!("translate({x:.1},{y:.1})")}>
+        <g key={m.id} class={classes!("dot", kind.class())} transform={format!("translate({x:.1},{y:.1})")}>
             <title>{ format!("{} → {}: {}", m.from, m.to, m.label) }</title>
             { kind.shape() }
         </g>
@@ -337,7 +337,25 @@ fn dot(m: &InFlight, layout: &Layout, now: u64) -> Option<Html> {
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let lang = props.lang;
     let snap = &props.snapshot;
-    let layout = Layout::new(snap);
+    // Client hosts seen on the wire, with the virtual time they were last seen there.
+    let seen = use_mut_ref(BTreeMap::<String, u64>::new);
+    let clients: BTreeSet<String> = {
+        let mut seen = seen.borrow_mut();
+        let now = snap.now_ms;
+        if seen.values().any(|&t| t > now) {
+            seen.clear(); // a restart: time went back
+        }
+        for m in &snap.in_flight {
+            for n in [&m.from, &m.to] {
+                if snap.host(n).is_none() {
+                    seen.insert(n.clone(), now);
+                }
+            }
+        }
+        seen.retain(|_, t| now - *t <= CLIENT_LINGER_MS);
+        seen.keys().cloned().collect()
+    };
+    let layout = Layout::new(snap, &clients);
     let zk_places: Vec<(Place, Row)> = layout
         .places
         .iter()
@@ -367,6 +385,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         .iter()
         .filter(|m| props.shown.contains(&MessageKind::of(&m.label)))
         .filter_map(|m| dot(m, &layout, snap.now_ms))
+        .take(MAX_DOTS)
         .collect();
     // The client row takes room only while clients are on the wire.
     let height = if layout.clients().next().is_some() {
@@ -391,7 +410,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 } else { html! {} }
             }
             { for layout.clients().map(|(name, p, _)| html! {
-                <g class="client" data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
+                <g key={name.clone()} class="client" data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
                     <rect width={p.w.to_string()} height={p.h.to_string()} rx="20" />
                     <text class="client-name" x={(p.w / 2.0).to_string()} y="25" text-anchor="middle">{ name.clone() }</text>
                 </g>

@@ -643,7 +643,10 @@ pub fn consumer_card_view(props: &ConsumerCardProps) -> Html {
                 <p class="empty">{ text(l, Label::NothingReceived) }</p>
             } else {
                 <ol class="consumed" aria-live="polite">
-                    { for k.records.iter().rev().map(|r| {
+                    // Keyed by arrival number (records arrive at the end, the oldest leave
+                    // at the front), so a new record adds one row instead of rewriting all.
+                    { for k.records.iter().enumerate().rev().map(|(i, r)| {
+                        let arrival = k.received.saturating_sub((k.records.len() - i) as u64);
                         let value = r.record.value.as_deref();
                         let (shown, not_json) = match k.program {
                             Program::Python => match python_value(value) {
@@ -653,7 +656,7 @@ pub fn consumer_card_view(props: &ConsumerCardProps) -> Html {
                             Program::Console => (value.unwrap_or("null").to_string(), false),
                         };
                         html! {
-                            <li class="consumed-record" data-partition={r.partition.to_string()} data-offset={r.record.offset.to_string()}>
+                            <li key={arrival} class="consumed-record" data-partition={r.partition.to_string()} data-offset={r.record.offset.to_string()}>
                                 <span class="rec-where">{ format!("{}-{} @{}", r.topic, r.partition, r.record.offset) }</span>
                                 if let Some(key) = &r.record.key {
                                     <span class="rec-key">{ key.clone() }</span>
