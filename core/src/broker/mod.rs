@@ -1575,7 +1575,7 @@ impl Broker {
             })
             .collect();
         let n = brokers.len() as u64;
-        let (start, shift) = (ctx.random_below(n) as usize, ctx.random_below(n) as usize);
+        let (start, shift) = (ctx.choose_below(n) as usize, ctx.choose_below(n) as usize);
         let assignment = assign_replicas_to_brokers(&brokers, partitions, rf, start, shift, 0)
             .map_err(|e| (e.error_name().to_string(), e.message().to_string()))?;
         let existing: Vec<String> = self
