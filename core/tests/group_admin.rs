@@ -403,7 +403,7 @@ kafka-consumer-groups --bootstrap-server 127.0.0.1:9091 --delete-offsets --group
 fn strict_offsets_cluster(seed: u64) -> Cluster {
     let mut config = ClusterConfig::seed();
     for b in &mut config.brokers {
-        b.offsets_topic_replication_factor = 3;
+        b.settings.offsets_topic_replication_factor = 3;
     }
     let mut c = Cluster::new(config, seed);
     for name in ["kafka1", "kafka2", "kafka3"] {
