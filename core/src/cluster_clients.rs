@@ -4,7 +4,7 @@
 use crate::broker::admin::Dialable;
 use crate::broker::log::NewRecord;
 use crate::broker::messages::KafkaMessage;
-use crate::client::consumer::{Assignment, ConsumedRecord, Consumer, OffsetReset};
+use crate::client::consumer::{Assignment, ClientNote, ConsumedRecord, Consumer, OffsetReset};
 use crate::client::membership::Membership;
 use crate::client::probe::Probe;
 use crate::client::producer::{Producer, ProducerConfig, SendResult};
@@ -147,6 +147,17 @@ impl Cluster {
             .unwrap_or_default()
     }
 
+    /// What the consumer logged or threw since the last call.
+    pub fn take_consumer_notes(&mut self, h: HostId) -> Vec<ClientNote> {
+        self.sim
+            .host_mut(h)
+            .process
+            .as_mut()
+            .and_then(|p| p.as_consumer_mut())
+            .map(|c| std::mem::take(&mut c.notes))
+            .unwrap_or_default()
+    }
+
     /// Runs the simulation until `done` holds or `max_ms` passes; returns whether it held.
     pub fn run_until_or(
         &mut self,
@@ -170,8 +181,8 @@ impl Cluster {
         }
     }
 
-    /// Ends a client process (its connections close). A group member first commits and
-    /// leaves its group, as `consumer.close()` does.
+    /// Ends a client process (its connections close). A group member first commits (waiting
+    /// for the answer) and then leaves its group, as `consumer.close()` does.
     pub fn stop_client(&mut self, h: HostId) {
         let closing = self
             .sim
@@ -190,7 +201,7 @@ impl Cluster {
                     .process
                     .as_ref()
                     .and_then(|p| p.as_consumer())
-                    .is_none_or(|c| c.group.as_ref().is_none_or(|g| g.inflight.is_empty()))
+                    .is_none_or(|c| c.closed())
             });
         }
         self.sim.retire(h);

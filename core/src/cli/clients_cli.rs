@@ -295,13 +295,15 @@ pub fn console_consumer(
     let mut strategies = Vec::new();
     for (k, v) in &o.client_properties {
         if k == "partition.assignment.strategy" {
-            for name in v.split(',') {
-                match Strategy::parse(name) {
-                    Ok(st) => strategies.push(st),
-                    Err(e) => {
+            // A LIST config: split at commas (blanks around them dropped), then each entry is
+            // loaded as a class (`getAssignorInstances`): the Java client knows no short names.
+            for name in v.trim().split(',').map(str::trim) {
+                match Strategy::ALL.into_iter().find(|st| st.class_name() == name) {
+                    Some(st) => strategies.push(st),
+                    None => {
                         return CommandOutput::err(
                             1,
-                            format!("org.apache.kafka.common.KafkaException: {e}\n"),
+                            format!("org.apache.kafka.common.KafkaException: Failed to construct kafka consumer\nCaused by: org.apache.kafka.common.KafkaException: {name} ClassNotFoundException exception occurred\nCaused by: java.lang.ClassNotFoundException: {name}\n"),
                         )
                     }
                 }

@@ -4,7 +4,7 @@
 
 use crate::cli::kafka_topics::log_time;
 use crate::cli::python_repr::value_repr;
-use crate::client::consumer::ConsumedRecord;
+use crate::client::consumer::{ClientNote, ConsumedRecord};
 
 /// `--property print.*` and separators of the console consumer's DefaultMessageFormatter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,6 +121,36 @@ impl ConsumerProgram {
                 self.finished = true;
                 p.stderr
                     .push_str(&format!("Processed a total of {} messages\n", self.count));
+            }
+        }
+        p
+    }
+
+    /// What the consumer logged (WARN/ERROR lines, on standard error as the tools' log4j
+    /// prints them) or threw from `poll()`: the console consumer then ends as its `process`
+    /// loop does. consumer.py (kafka-python, no group) has none.
+    pub fn on_notes(&mut self, notes: &[ClientNote]) -> Printed {
+        let mut p = Printed::default();
+        if !matches!(self.kind, ProgramKind::Console { .. }) {
+            return p;
+        }
+        for n in notes {
+            if self.finished {
+                break;
+            }
+            match n {
+                ClientNote::Log { at_ms, line } => {
+                    p.stderr
+                        .push_str(&format!("[{}] {line}\n", log_time(*at_ms)));
+                }
+                ClientNote::Fatal { at_ms, exception } => {
+                    self.finished = true;
+                    p.stderr.push_str(&format!(
+                        "[{}] ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\n{exception}\nProcessed a total of {} messages\n",
+                        log_time(*at_ms),
+                        self.count
+                    ));
+                }
             }
         }
         p

@@ -22,7 +22,11 @@ impl Cluster {
     pub(crate) fn pump_program(&mut self, host: HostId, program: &mut ConsumerProgram) -> Printed {
         let now = self.now_ms();
         let recs = self.take_consumed(host);
+        let notes = self.take_consumer_notes(host);
         let mut p = program.on_records(&recs, now);
+        let n = program.on_notes(&notes);
+        p.stdout.push_str(&n.stdout);
+        p.stderr.push_str(&n.stderr);
         if let Some(d) = program.deadline() {
             if now >= d {
                 let t = program.on_timeout(now);
@@ -92,7 +96,7 @@ impl Cluster {
             .process
             .as_ref()
             .and_then(|p| p.as_consumer())
-            .is_some_and(|c| !c.records.is_empty())
+            .is_some_and(|c| !c.records.is_empty() || !c.notes.is_empty())
     }
 
     /// Starts a background job; prints `[N] PID`-like `[N] host` as a shell does.

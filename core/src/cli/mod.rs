@@ -88,7 +88,8 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
       [--max-messages N] [--timeout-ms MS] [--property print.key=true print.partition=true
       print.offset=true print.timestamp=true]   (runs until Ctrl-C: in the page's terminal in
       the foreground; in a script use & and kill %N, or a limit)
-      [--group G [--consumer-property partition.assignment.strategy=range|roundrobin|...]]
+      [--group G [--consumer-property partition.assignment.strategy=CLASS[,CLASS]]]   (the Java
+      client takes class names: org.apache.kafka.clients.consumer.RoundRobinAssignor, ...)
   kafka-consumer-groups --bootstrap-server B --list
   kafka-consumer-groups --bootstrap-server B --describe --group G [--members [--verbose] | --state]
   kafka-consumer-groups --bootstrap-server B --reset-offsets --group G (--topic T[:P,..] | --all-topics)

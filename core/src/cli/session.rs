@@ -133,7 +133,12 @@ fn add(out: &mut CommandOutput, p: Printed) {
 /// Moves what a consumer received into its program's output.
 fn drain(c: &mut Cluster, host: HostId, program: &mut ConsumerProgram) -> Printed {
     let records = c.take_consumed(host);
-    program.on_records(&records, c.now_ms())
+    let notes = c.take_consumer_notes(host);
+    let mut p = program.on_records(&records, c.now_ms());
+    let n = program.on_notes(&notes);
+    p.stdout.push_str(&n.stdout);
+    p.stderr.push_str(&n.stderr);
+    p
 }
 
 /// Whether a program is done: it finished, or its `--timeout-ms` ran out (which [`Session::end`]

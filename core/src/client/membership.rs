@@ -2,7 +2,9 @@
 //! default `range` assignor): find the coordinator, JoinGroup (rejoining with the member id
 //! after MEMBER_ID_REQUIRED), the leader computes the assignment, SyncGroup, then heartbeats
 //! every `heartbeat.interval.ms` and auto-commits every `auto.commit.interval.ms`. A rebalance
-//! (REBALANCE_IN_PROGRESS) commits, revokes everything and rejoins.
+//! (REBALANCE_IN_PROGRESS) commits synchronously (`onJoinPrepare`), revokes everything and
+//! rejoins. A JoinGroup error the Java client deems fatal (INCONSISTENT_GROUP_PROTOCOL, …)
+//! ends the membership: `poll()` throws it.
 
 use crate::broker::messages::{BrokerId, GroupRequest, GroupResponse};
 use crate::kafka::assignor::{assign, Strategy, Subscription, DEFAULT_STRATEGIES};
@@ -60,7 +62,19 @@ pub enum Next {
     Rediscover,
     /// The assignment changed: fetch committed offsets for these partitions.
     Assigned(Vec<TopicPartition>),
+    /// JoinGroup failed with an error the client does not retry: `poll()` throws it (the
+    /// error's name).
+    Fatal(String),
 }
+
+/// JoinGroup errors `JoinGroupResponseHandler` raises instead of retrying.
+pub const FATAL_JOIN_ERRORS: [&str; 5] = [
+    "INCONSISTENT_GROUP_PROTOCOL",
+    "INVALID_SESSION_TIMEOUT",
+    "INVALID_GROUP_ID",
+    "GROUP_AUTHORIZATION_FAILED",
+    "GROUP_MAX_SIZE_REACHED",
+];
 
 impl Membership {
     pub fn new(group_id: &str, client_id: &str, strategies: Vec<Strategy>) -> Self {
@@ -117,8 +131,9 @@ impl Membership {
         }
     }
 
-    /// The eager protocol: everything is revoked before rejoining.
-    fn rejoin(&mut self, reset_member: bool) -> Next {
+    /// The eager protocol: everything is revoked before rejoining. `reset_member`: the
+    /// generation and member id are dropped first (`resetGenerationOnResponseError`).
+    pub fn rejoin(&mut self, reset_member: bool) -> Next {
         if reset_member {
             self.member_id.clear();
             self.generation = -1;
@@ -139,6 +154,11 @@ impl Membership {
             "NOT_COORDINATOR" | "COORDINATOR_NOT_AVAILABLE" => {
                 self.lose_coordinator();
                 return Next::Rediscover;
+            }
+            e if FATAL_JOIN_ERRORS.contains(&e) => {
+                self.phase = Phase::Left;
+                self.assigned.clear();
+                return Next::Fatal(e.to_string());
             }
             _ => return self.rejoin(false),
         }
