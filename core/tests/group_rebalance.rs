@@ -288,3 +288,69 @@ fn the_java_consumer_takes_assignor_class_names_only() {
     );
     assert!(out.stderr.contains("TimeoutException"), "{out:?}");
 }
+
+/// The event log tells a group's story: members joining, the rebalance, the generations, a
+/// member leaving and one removed when its session timed out.
+#[test]
+fn the_event_log_tells_the_groups_rebalances() {
+    let mut c = booted(4);
+    let from = c.events().last().map_or(0, |e| e.seq + 1);
+    let script = "kafka-topics --create --topic my-topic --partitions 3 --replication-factor 2 --bootstrap-server kafka1:19091\n\
+        kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic my-topic --group g1 &\n\
+        sleep 8\n\
+        kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic my-topic --group g1 &\n\
+        sleep 8\n\
+        kill %1\n\
+        sleep 8\n\
+        kafka-consumer-groups --bootstrap-server 127.0.0.1:9091 --describe --group g1 --state\n";
+    let (out, _) = lines(&mut c, script);
+    let coordinator = coordinator(&out);
+    let consumer2 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("[2] "))
+        .expect("second job")
+        .to_string();
+    lines(
+        &mut c,
+        &format!("netem cut {consumer2} kafka{coordinator}\nsleep 60\n"),
+    );
+    let events: Vec<_> = c
+        .events()
+        .iter()
+        .filter(|e| e.seq >= from)
+        .cloned()
+        .collect();
+    let texts: Vec<String> = events
+        .iter()
+        .map(|e| e.text("en"))
+        .filter(|t| t.contains("group g1"))
+        .collect();
+    let find = |needle: &str| {
+        texts
+            .iter()
+            .position(|t| t.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in\n{}", texts.join("\n")))
+    };
+    let joined = find("joins consumer group g1");
+    let rebalance = find("consumer group g1 starts a rebalance");
+    let first_stable = find("consumer group g1 is Stable: generation 1, 1 member(s)");
+    let second_stable = find("generation 2, 2 member(s)");
+    let left = find("leaves consumer group g1");
+    let removed = find("removed from consumer group g1 (no heartbeat or rejoin in time)");
+    assert!(joined < rebalance && rebalance < first_stable);
+    assert!(first_stable < second_stable && second_stable < left && left < removed);
+    assert!(
+        texts[texts.len() - 1].contains("consumer group g1 is Empty"),
+        "{texts:?}"
+    );
+    // Every group event names the coordinator's broker as its host.
+    let host = format!("kafka{coordinator}");
+    assert!(events
+        .iter()
+        .filter(|e| e.text("en").contains("group g1"))
+        .all(|e| e.host == host));
+    // And reads in Korean too.
+    assert!(events
+        .iter()
+        .any(|e| e.text("ko").contains("컨슈머 그룹 g1 리밸런스 시작")));
+}

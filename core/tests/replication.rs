@@ -242,3 +242,39 @@ fn an_isr_shrunk_by_the_controller_lets_the_high_watermark_advance() {
     );
     assert_eq!(out, "login\n");
 }
+
+/// The page's clock runs while a student reads; the idle traffic meanwhile (heartbeats, fetches,
+/// ZooKeeper pings) must not move where the next topic's replicas land, or a chapter's prose
+/// ("kafka2 leads partition 1") would not match the cluster on screen.
+#[test]
+fn idle_time_before_a_create_does_not_change_the_replica_layout() {
+    let layout = |c: &mut Cluster| {
+        run(c, "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2", None);
+        let (out, _) = run(
+            c,
+            "kafka-topics --describe --topic my-topic --bootstrap-server kafka2:19092",
+            None,
+        );
+        out.lines()
+            .skip(1)
+            .map(|l| l.split("\tIsr").next().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut layouts = std::collections::BTreeSet::new();
+    for seed in 1..=12 {
+        let mut now = booted(seed);
+        let expected = layout(&mut now);
+        layouts.insert(expected.clone());
+        for idle_ms in [1, 777, 45_000] {
+            let mut later = booted(seed);
+            later.run_for(idle_ms);
+            assert_eq!(
+                layout(&mut later),
+                expected,
+                "seed {seed}, {idle_ms} ms idle"
+            );
+        }
+    }
+    // The seeds do place replicas differently (Kafka's random start index and shift).
+    assert!(layouts.len() > 1);
+}

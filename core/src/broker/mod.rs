@@ -13,6 +13,7 @@ pub mod controller_admin;
 pub mod coordinator;
 mod data_path;
 mod describe_configs;
+mod group_events;
 mod group_log;
 pub mod log;
 pub mod messages;
@@ -1304,7 +1305,12 @@ impl Broker {
                 corr,
                 group_id,
                 request,
-            } => self.on_group_request(from, corr, group_id, request, ctx),
+            } => {
+                let before = self.group_view(&group_id);
+                let gid = group_id.clone();
+                self.on_group_request(from, corr, group_id, request, ctx);
+                self.emit_group_changes(&gid, before, group_events::Cause::Request, ctx);
+            }
             KafkaMessage::ProduceResponse { .. }
             | KafkaMessage::ListOffsetsResponse { .. }
             | KafkaMessage::FindCoordinatorResponse { .. }
@@ -1575,7 +1581,7 @@ impl Broker {
             })
             .collect();
         let n = brokers.len() as u64;
-        let (start, shift) = (ctx.random_below(n) as usize, ctx.random_below(n) as usize);
+        let (start, shift) = (ctx.choose_below(n) as usize, ctx.choose_below(n) as usize);
         let assignment = assign_replicas_to_brokers(&brokers, partitions, rf, start, shift, 0)
             .map_err(|e| (e.error_name().to_string(), e.message().to_string()))?;
         let existing: Vec<String> = self
@@ -1658,7 +1664,11 @@ impl Broker {
             }
             BrokerTimer::FetchWait { id } => self.on_fetch_wait(id, ctx),
             BrokerTimer::ProduceTimeout { id } => self.on_produce_timeout(id, ctx),
-            BrokerTimer::Group { group_id } => self.on_group_timer(&group_id, ctx),
+            BrokerTimer::Group { group_id } => {
+                let before = self.group_view(&group_id);
+                self.on_group_timer(&group_id, ctx);
+                self.emit_group_changes(&group_id, before, group_events::Cause::Timer, ctx);
+            }
             BrokerTimer::GroupAppendTimeout { id } => self.on_group_append_timeout(id, ctx),
             BrokerTimer::TopicAdmin { id } => self.on_topic_admin_timeout(id, ctx),
             BrokerTimer::IsrCheck => {

@@ -280,9 +280,9 @@ impl Producer {
             .collect();
         let pick = |ctx: &mut Ctx| -> i32 {
             if available.is_empty() {
-                ctx.random_below(n as u64) as i32
+                ctx.choose_below(n as u64) as i32
             } else {
-                available[ctx.random_below(available.len() as u64) as usize]
+                available[ctx.choose_below(available.len() as u64) as usize]
             }
         };
         match self.config.null_key {
@@ -311,7 +311,7 @@ impl Producer {
         if others.is_empty() {
             return;
         }
-        let next = others[ctx.random_below(others.len() as u64) as usize];
+        let next = others[ctx.choose_below(others.len() as u64) as usize];
         self.sticky.insert(topic.to_string(), next);
     }
 

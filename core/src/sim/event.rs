@@ -200,6 +200,26 @@ pub enum EventKind {
         leader: i32,
         leader_epoch: i32,
     },
+    /// A consumer joined a group on its coordinator (a new member id).
+    GroupMemberJoined {
+        group: String,
+        member: String,
+    },
+    /// A member left with LeaveGroup, or the coordinator removed it when its session (or the
+    /// rebalance it did not rejoin) timed out.
+    GroupMemberLeft {
+        group: String,
+        member: String,
+        timed_out: bool,
+    },
+    /// A group's state on its coordinator (Empty, PreparingRebalance, CompletingRebalance,
+    /// Stable, Dead) or its generation changed.
+    GroupStateChanged {
+        group: String,
+        state: String,
+        generation: i32,
+        members: usize,
+    },
 }
 
 fn ids(v: &[i32]) -> String {
@@ -589,6 +609,48 @@ impl Event {
                     format!("{h}: {topic}-{partition} is offline: no in-sync replica is alive (last ISR [{}])", ids(isr))
                 }
             }
+            GroupMemberJoined { group, member } => {
+                if ko {
+                    format!("{h}: 컨슈머 그룹 {group}에 멤버 {member} 참여")
+                } else {
+                    format!("{h}: member {member} joins consumer group {group}")
+                }
+            }
+            GroupMemberLeft {
+                group,
+                member,
+                timed_out: true,
+            } => {
+                if ko {
+                    format!("{h}: 컨슈머 그룹 {group}에서 멤버 {member} 제거 (제한 시간 안에 하트비트나 재참여가 없음)")
+                } else {
+                    format!("{h}: member {member} removed from consumer group {group} (no heartbeat or rejoin in time)")
+                }
+            }
+            GroupMemberLeft { group, member, .. } => {
+                if ko {
+                    format!("{h}: 멤버 {member}가 컨슈머 그룹 {group}을 떠남")
+                } else {
+                    format!("{h}: member {member} leaves consumer group {group}")
+                }
+            }
+            GroupStateChanged {
+                group,
+                state,
+                generation,
+                members,
+            } => match (state.as_str(), ko) {
+                ("PreparingRebalance", true) => format!("{h}: 컨슈머 그룹 {group} 리밸런스 시작: 멤버들의 재참여(JoinGroup)를 기다림"),
+                ("PreparingRebalance", false) => format!("{h}: consumer group {group} starts a rebalance: waiting for its members to (re)join"),
+                ("CompletingRebalance", true) => format!("{h}: 컨슈머 그룹 {group}의 세대 {generation}에 멤버 {members}명이 모임: 리더의 파티션 할당(SyncGroup)을 기다림"),
+                ("CompletingRebalance", false) => format!("{h}: consumer group {group} generation {generation} has {members} member(s): waiting for the leader's assignment (SyncGroup)"),
+                ("Stable", true) => format!("{h}: 컨슈머 그룹 {group} 안정(Stable): 세대 {generation}, 멤버 {members}명이 할당받은 파티션을 읽음"),
+                ("Stable", false) => format!("{h}: consumer group {group} is Stable: generation {generation}, {members} member(s) read their assigned partitions"),
+                ("Empty", true) => format!("{h}: 컨슈머 그룹 {group}에 멤버가 없음(Empty): 커밋된 오프셋은 남음"),
+                ("Empty", false) => format!("{h}: consumer group {group} is Empty: no members, its committed offsets stay"),
+                (_, true) => format!("{h}: 컨슈머 그룹 {group} 상태 {state} (세대 {generation})"),
+                (_, false) => format!("{h}: consumer group {group} is {state} (generation {generation})"),
+            },
             ReplicaRole {
                 id,
                 topic,

@@ -115,6 +115,11 @@ pub struct Simulator {
     /// Reused between handler calls (no allocation per event).
     outbox: Outbox,
     rng: ChaCha8Rng,
+    /// Choices a student sees and a tutorial's prose describes (replica placement, a keyless
+    /// record's partition), on their own stream: the idle traffic between two commands
+    /// (heartbeats, fetches, link jitter) draws from `rng`, and the page's clock keeps running
+    /// while a student reads, so those choices must not depend on how long they read.
+    choice_rng: ChaCha8Rng,
     pub net: Network,
     hosts: Vec<HostSlot>,
     /// The event log's retained tail: [`Simulator::events`] shows its last `event_limit`
@@ -158,6 +163,11 @@ impl Simulator {
             free: Vec::new(),
             outbox: Outbox::default(),
             rng: ChaCha8Rng::seed_from_u64(seed),
+            choice_rng: {
+                let mut r = ChaCha8Rng::seed_from_u64(seed);
+                r.set_stream(1);
+                r
+            },
             net: Network::default(),
             hosts: Vec::new(),
             events: Vec::new(),
@@ -481,6 +491,7 @@ impl Simulator {
                 now: self.now,
                 me: host,
                 rng: &mut self.rng,
+                choice_rng: &mut self.choice_rng,
                 out: &mut out,
                 record_events: self.record_events,
             };

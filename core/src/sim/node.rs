@@ -87,6 +87,7 @@ pub struct Ctx<'a> {
     pub now: u64,
     pub me: HostId,
     pub(crate) rng: &'a mut ChaCha8Rng,
+    pub(crate) choice_rng: &'a mut ChaCha8Rng,
     pub(crate) out: &'a mut Outbox,
     pub(crate) record_events: bool,
 }
@@ -113,12 +114,23 @@ impl<'a> Ctx<'a> {
         self.out.exit = true;
     }
 
-    /// Uniform in `[0, n)` from the simulator's single PRNG (`n` = 0 gives 0).
+    /// Uniform in `[0, n)` from the simulator's main PRNG stream (`n` = 0 gives 0).
     pub fn random_below(&mut self, n: u64) -> u64 {
         if n == 0 {
             0
         } else {
             self.rng.next_u64() % n
+        }
+    }
+
+    /// Uniform in `[0, n)` for a choice the student sees (where replicas land, which partition
+    /// a keyless record goes to), from a stream that only such choices advance: the same
+    /// commands give the same choices however long the cluster idled in between.
+    pub fn choose_below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.choice_rng.next_u64() % n
         }
     }
 }
