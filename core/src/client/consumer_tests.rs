@@ -53,11 +53,13 @@ fn step(
     f: impl FnOnce(&mut Consumer, &mut Ctx),
 ) -> Vec<(u32, GroupRequest)> {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut choice_rng = ChaCha8Rng::seed_from_u64(2);
     let mut out = Outbox::default();
     let mut ctx = Ctx {
         now,
         me: 9,
         rng: &mut rng,
+        choice_rng: &mut choice_rng,
         out: &mut out,
         record_events: false,
     };
