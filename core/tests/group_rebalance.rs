@@ -209,7 +209,7 @@ sleep 9",
         out.push_str(&o);
         err.push_str(&e);
         send(&mut c, live, 9..18);
-        let (o, e) = lines(&mut c, "sleep 15");
+        let (o, e) = lines(&mut c, "sleep 30");
         out.push_str(&o);
         err.push_str(&e);
         let via = format!("kafka-consumer-groups --bootstrap-server 127.0.0.1:909{live}");

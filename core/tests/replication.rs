@@ -121,7 +121,7 @@ fn acks_all_with_too_few_in_sync_replicas_is_refused_and_acks_1_is_not() {
 
 #[test]
 fn acks_1_records_the_follower_never_fetched_are_truncated_after_failover() {
-    let mut c = booted(5);
+    let mut c = booted(6);
     run(&mut c, "kafka-topics --create --topic fragile --partitions 1 --replication-factor 2 --bootstrap-server kafka1:19091", None);
     let (leader, replicas, _) = partition0(&mut c, "fragile");
     let follower = replicas.iter().find(|r| **r != leader).unwrap().clone();
