@@ -355,7 +355,7 @@ pub fn app() -> Html {
                 seed: d.cluster().seed(),
                 booted: d.booted(),
                 lang: lang.tag().to_string(),
-                chapter: (*chapter).map(|c| chapters::id(c)),
+                chapter: (*chapter).map(chapters::id),
                 step: *step,
                 journal: d.journal().to_vec(),
                 now_ms: d.cluster().now_ms(),
