@@ -18,6 +18,12 @@ pub const URL: &str = "chapters.json";
 
 thread_local! {
     static CHAPTERS: RefCell<Rc<Chapters>> = RefCell::new(Rc::new(initial()));
+    static FAILED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Why the chapters could not be fetched, if they could not (shown in the tutorial panel).
+pub fn fetch_error() -> Option<String> {
+    FAILED.with(|f| f.borrow().clone())
 }
 
 /// Unit tests read the build's JSON directly; the page starts empty until [`fetch`] ends.
@@ -45,6 +51,12 @@ pub fn loaded() -> bool {
 
 /// Fetches the chapters (once; later calls return at once) and keeps them in memory.
 pub async fn fetch() -> Result<(), String> {
+    let result = fetch_once().await;
+    FAILED.with(|f| *f.borrow_mut() = result.clone().err());
+    result
+}
+
+async fn fetch_once() -> Result<(), String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     if loaded() {

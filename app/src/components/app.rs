@@ -80,12 +80,11 @@ pub fn app() -> Html {
     let share_link = use_state(|| None::<String>);
     // After the first paint: fetch the chapters, kept in memory from then on.
     {
-        let (ready, notice) = (chapters_ready.clone(), notice.clone());
+        let ready = chapters_ready.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = chapters::fetch().await {
-                    notice.set(Some(e));
-                }
+                // A failure shows in the tutorial panel (chapters::fetch_error).
+                let _ = chapters::fetch().await;
                 ready.set(true);
             });
         });
