@@ -1,6 +1,6 @@
-//! Parses the tutorial notebooks at build time and embeds them as JSON with their prose already
+//! Parses the tutorial notebooks at build time and writes them as JSON with their prose already
 //! rendered to (escaped-HTML-safe) HTML, so the page needs no Markdown parser of its own: that
-//! keeps pulldown-cmark out of the wasm download. A notebook that does not parse fails the build
+//! keeps pulldown-cmark out of the wasm download. The page fetches that JSON (chapters.rs). A notebook that does not parse fails the build
 //! with its file and line.
 
 use kafka_playground_core::notebook::render::prose_html;
@@ -50,6 +50,11 @@ fn main() {
         chapters.push((stem, pair.remove(0), pair.remove(0)));
     }
     let json = serde_json::to_string(&chapters).expect("notebooks serialise");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("chapters.json");
-    std::fs::write(out, json).expect("write chapters.json");
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out_dir.join("chapters.json"), &json).expect("write chapters.json");
+    // The page fetches the chapters as a file beside it: Trunk's post-build hook (Trunk.toml)
+    // copies it from the profile's directory, <target>/<triple>/<profile>/, three levels up.
+    if let Some(profile_dir) = out_dir.ancestors().nth(3) {
+        std::fs::write(profile_dir.join("chapters.json"), &json).expect("write chapters.json");
+    }
 }

@@ -62,10 +62,14 @@ step() {
 }
 
 wasm_size() {
-  local wasm
+  local wasm js f total=0
   wasm=$(ls dist/*.wasm 2>/dev/null | head -1)
   [ -n "$wasm" ] || { echo "no wasm in dist/"; return 1; }
   echo "wasm: $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip ($wasm)"
+  # Everything the first load transfers (gzip -9 each): page, wasm, its JS, style, icon and the
+  # chapters the page fetches right after its first paint.
+  for f in dist/*; do total=$((total + $(gzip -9 -c "$f" | wc -c))); done
+  echo "first load: $total bytes gzip in all ($(ls dist | tr '\n' ' '))"
 }
 
 build_page() { trunk build --release --offline && wasm_size; }

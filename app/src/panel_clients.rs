@@ -664,7 +664,7 @@ impl PanelClients {
         if stable && !(was_stable && same) {
             k.assignments += 1;
             let mut partitions = now.assigned.clone();
-            partitions.sort();
+            kafka_playground_core::sort::sort(&mut partitions);
             events.push(event(GroupEventKind::Assigned {
                 generation: now.generation,
                 partitions,

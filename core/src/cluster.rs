@@ -813,7 +813,7 @@ impl Cluster {
             watch: false,
         }) {
             Ok(OpResult::Children(mut c, _)) => {
-                c.sort();
+                crate::sort::sort(&mut c);
                 c
             }
             _ => Vec::new(),

@@ -219,7 +219,7 @@ pub fn parse_compose(text: &str, env: &BTreeMap<String, String>) -> Res<ComposeC
     let start_order = start_order(&services)?;
     let (config, broker_properties, broker_settings) = p.cluster(&services, &start_order)?;
     // Reported in file order, whichever pass found them.
-    p.warnings.sort_by_key(|w| w.line);
+    crate::sort::sort_by_key(&mut p.warnings, |w| w.line);
     Ok(ComposeCluster {
         config,
         warnings: p.warnings,
@@ -1233,7 +1233,7 @@ impl Parsing<'_> {
             if matches!(own.host.as_str(), "0.0.0.0" | "localhost" | "127.0.0.1") {
                 own.host = s.svc.hostname.clone();
             }
-            entries.sort_by_key(|e| e.id);
+            crate::sort::sort_by_key(&mut entries, |e| e.id);
             parsed.push((s, my_id, entries, servers_line));
         }
         // Every server must hold the same list, else each would run a different ensemble.

@@ -24,6 +24,7 @@ pub mod notebook;
 pub mod scenario;
 pub mod sim;
 pub mod snapshot;
+pub mod sort;
 pub mod zookeeper;
 
 pub use cli::CommandOutput;

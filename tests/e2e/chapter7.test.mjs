@@ -16,7 +16,7 @@ async function switchLanguage(page, tag) {
 
 /** Opens the chapter whose title starts with `titlePrefix` on a fresh cluster. */
 async function openChapter(page, titlePrefix) {
-  await page.waitForSelector('#chapter');
+  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
   const value = await page.$eval('#chapter', (sel, prefix) =>
     [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
   assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);

@@ -8,7 +8,7 @@ const env = withBrowser();
 for (const [width, height, locale] of [[1920, 1080, 'ko-KR'], [1280, 720, 'en-US']]) {
   test(`presenter mode at ${width}×${height} (${locale}): keyboard runs the chapter`, async () => {
     const { page, context, errors } = await openPage(env.browser, env.server.url, { locale, viewport: { width, height } });
-    await page.waitForSelector('#chapter');
+    await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
     const value = await page.$eval('#chapter', (s) => [...s.options].find((o) => o.textContent.startsWith('3.')).value);
     await page.selectOption('#chapter', value);
     await page.click('body', { position: { x: 5, y: height - 5 } }); // focus leaves the select

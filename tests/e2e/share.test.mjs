@@ -18,7 +18,7 @@ const zkModes = (page) => page.$$eval('g.host.zookeeper', (gs) => gs.map((g) =>
 
 test('a share link reproduces the same cluster, chapter, step and language in a fresh profile', async () => {
   const { page, context } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
-  await page.waitForSelector('#chapter');
+  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
   const value = await page.$eval('#chapter', (s) => [...s.options].find((o) => o.textContent.startsWith('3.')).value);
   await page.selectOption('#chapter', value);
   await page.click('.step-dot:nth-child(2)');

@@ -7,7 +7,7 @@ const env = withBrowser();
 
 /** Index of the chapter whose file stem is `id` in the chapter list. */
 async function openChapter(page, titlePrefix) {
-  await page.waitForSelector('#chapter');
+  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
   const value = await page.$eval('#chapter', (sel, prefix) =>
     [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
   assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
@@ -74,5 +74,26 @@ test('progress and position survive a reload (local storage)', async () => {
   await page.waitForSelector('.step[data-step="1"]');
   const label = await page.$eval('#chapter', (s) => s.options[s.selectedIndex].textContent);
   assert.match(label, /\(1\/5\)/);
+  await context.close();
+});
+
+test('chapters are a file fetched after the first paint, and open offline once the page loaded', async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.reload();
+  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' });
+  // Fetched relatively: from the page's own sub-path, never from the host's root.
+  assert.ok(fetched.some((p) => p.endsWith('/chapters.json') && p.startsWith(new URL(env.server.url).pathname)), fetched.join(' '));
+  await context.setOffline(true);
+  await openChapter(page, '3. The ZooKeeper ensemble');
+  await runStep(page);
+  await goalsMet(page);
+  // The other language's chapters came with the same file.
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.querySelector('#chapter').selectedOptions[0]?.textContent.startsWith('3. 주키퍼 앙상블'));
+  await page.waitForSelector('.step[data-step="0"]');
+  assert.deepEqual(errors, []);
+  await context.setOffline(false);
   await context.close();
 });

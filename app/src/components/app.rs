@@ -55,20 +55,11 @@ pub fn app() -> Html {
     let redraw = use_force_update();
     let shown = use_state(|| MessageKind::ALL.into_iter().collect::<BTreeSet<_>>());
     let progress = use_mut_ref(Progress::load);
-    // The chapter and step last open (from local storage), if that chapter still exists.
-    let (saved_chapter, saved_step) = {
-        let p = progress.borrow();
-        p.position
-            .as_ref()
-            .and_then(|(id, step)| {
-                (0..chapters::count())
-                    .find(|&i| chapters::id(i) == id)
-                    .map(|i| (Some(i), *step))
-            })
-            .unwrap_or((None, 0))
-    };
-    let chapter = use_state(|| saved_chapter);
-    let step = use_state(|| saved_step);
+    // The chapters arrive after the first paint (chapters::fetch); until then the page shows
+    // the sandbox, and the chapter last open (or a share link's) is restored once they are in.
+    let chapters_ready = use_state(chapters::loaded);
+    let chapter = use_state(|| None::<usize>);
+    let step = use_state(|| 0usize);
     let runs = use_mut_ref(CellRuns::default);
     // Bottom-right tab: 0 event log, 1 ZooKeeper tree, 2 docker-compose.yml, 3 Kafka browser.
     let tab = use_state(|| 0u8);
@@ -80,24 +71,40 @@ pub fn app() -> Html {
         None => Err(String::new()),
     });
     // Steps per chapter, for the progress shown in the chapter list.
-    let step_counts = use_memo(*lang, |&l| {
+    let step_counts = use_memo((*lang, *chapters_ready), |&(l, _)| {
         (0..chapters::count())
             .map(|i| chapters::load(i, l).map(|n| n.steps.len()).unwrap_or(0))
             .collect::<Vec<_>>()
     });
     let notice = use_state(|| None::<String>);
     let share_link = use_state(|| None::<String>);
-    // Start-up: a share link in the URL rebuilds the shared situation; otherwise the chapter
-    // last open gets its own fresh, booted cluster, as the headless runner gives it.
+    // After the first paint: fetch the chapters, kept in memory from then on.
     {
-        let (driver, lang, chapter, step, notice) = (
+        let ready = chapters_ready.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                // A failure shows in the tutorial panel (chapters::fetch_error).
+                let _ = chapters::fetch().await;
+                ready.set(true);
+            });
+        });
+    }
+    // Start-up, once the chapters are in: a share link in the URL rebuilds the shared
+    // situation; otherwise the chapter last open (from local storage, if it still exists) gets
+    // its own fresh, booted cluster, as the headless runner gives it.
+    {
+        let (driver, lang, chapter, step, notice, progress) = (
             driver.clone(),
             lang.clone(),
             chapter.clone(),
             step.clone(),
             notice.clone(),
+            progress.clone(),
         );
-        use_effect_with((), move |_| {
+        use_effect_with(*chapters_ready, move |ready| {
+            if !*ready {
+                return;
+            }
             let fragment = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .unwrap_or_default();
@@ -108,10 +115,7 @@ pub fn app() -> Html {
                     } else {
                         Lang::En
                     };
-                    let c = state
-                        .chapter
-                        .as_ref()
-                        .and_then(|id| (0..chapters::count()).find(|&i| chapters::id(i) == id));
+                    let c = state.chapter.as_ref().and_then(|id| chapters::find(id));
                     lang.set(l);
                     chapter.set(c);
                     step.set(state.step);
@@ -124,8 +128,17 @@ pub fn app() -> Html {
                     driver.borrow_mut().running = false;
                 }
                 Ok(None) => {
-                    if let Some(nb) = (*chapter).and_then(|c| chapters::load(c, *lang).ok()) {
-                        driver.borrow_mut().restart_booted(nb.seed);
+                    let saved = progress
+                        .borrow()
+                        .position
+                        .as_ref()
+                        .and_then(|(id, s)| Some((chapters::find(id)?, *s)));
+                    if let Some((c, s)) = saved {
+                        if let Ok(nb) = chapters::load(c, *lang) {
+                            driver.borrow_mut().restart_booted(nb.seed);
+                        }
+                        chapter.set(Some(c));
+                        step.set(s);
                     }
                 }
                 Err(e) => notice.set(Some(e)),
@@ -267,7 +280,7 @@ pub fn app() -> Html {
         let progress = progress.clone();
         move |c: Option<usize>, s: usize| {
             let mut p = progress.borrow_mut();
-            p.position = c.map(|c| (chapters::id(c).to_string(), s));
+            p.position = c.map(|c| (chapters::id(c), s));
             p.save();
         }
     };
@@ -334,7 +347,7 @@ pub fn app() -> Html {
                 seed: d.cluster().seed(),
                 booted: d.booted(),
                 lang: lang.tag().to_string(),
-                chapter: (*chapter).map(|c| chapters::id(c).to_string()),
+                chapter: (*chapter).map(chapters::id),
                 step: *step,
                 journal: d.journal().to_vec(),
                 now_ms: d.cluster().now_ms(),
@@ -451,7 +464,7 @@ pub fn app() -> Html {
                 .collect();
             if !goals.is_empty()
                 && goals.iter().all(|g| *g)
-                && progress.borrow_mut().complete(chapters::id(c), s)
+                && progress.borrow_mut().complete(&chapters::id(c), s)
             {
                 progress.borrow().save();
             }
@@ -521,7 +534,7 @@ pub fn app() -> Html {
         .filter(|(id, _)| !id.is_empty())
         .collect();
     let chapter_progress: Vec<(usize, usize)> = (0..chapters::count())
-        .map(|i| (progress.borrow().done_in(chapters::id(i)), step_counts[i]))
+        .map(|i| (progress.borrow().done_in(&chapters::id(i)), step_counts[i]))
         .collect();
     html! {
         <div class={classes!("page", presenter.then_some("presenter"))}>

@@ -248,7 +248,7 @@ pub fn consumers_panel(props: &ConsumersPanelProps) -> Html {
     let known_groups: Vec<String> = {
         let mut v: Vec<String> = props.groups.iter().map(|g| g.group_id.clone()).collect();
         v.extend(group_ids.iter().cloned());
-        v.sort();
+        kafka_playground_core::sort::sort(&mut v);
         v.dedup();
         v
     };
@@ -415,7 +415,7 @@ pub fn group_section(props: &GroupSectionProps) -> Html {
         })
         .collect();
     let mut strip = strip;
-    strip.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    kafka_playground_core::sort::sort_by(&mut strip, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     html! {
         <section class="consumer-group" data-group={g.clone()} aria-label={format!("{} {g}", gtext(l, G::GroupHeading))}>
             <header class="group-head">
@@ -621,7 +621,7 @@ pub fn consumer_card_view(props: &ConsumerCardProps) -> Html {
                                     gtext(l, G::NoneAssigned).to_string()
                                 } else {
                                     let mut a = m.assigned.clone();
-                                    a.sort();
+                                    kafka_playground_core::sort::sort(&mut a);
                                     a.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", ")
                                 }
                             } else {

@@ -19,7 +19,7 @@ pub fn member_name(names: &[(String, String)], member_id: &str, client_id: &str)
 /// `topic-partition` list of an assignment, by topic then partition.
 pub fn partitions_text(assignment: &[(String, i32)]) -> String {
     let mut a = assignment.to_vec();
-    a.sort();
+    kafka_playground_core::sort::sort(&mut a);
     a.iter()
         .map(|(t, p)| format!("{t}-{p}"))
         .collect::<Vec<_>>()

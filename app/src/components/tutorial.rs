@@ -72,6 +72,7 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                 <h2>{ text(l, Label::Tutorial) }</h2>
                 { selector }
                 <p class="sandbox-note">{ text(l, Label::SandboxNote) }</p>
+                if let Some(e) = chapters::fetch_error() { <p class="sandbox-note chapters-error">{ e }</p> }
             </div>
         };
     };

@@ -149,7 +149,7 @@ impl Cluster {
             .into_iter()
             .filter(|w| w.starts_with(word))
             .collect();
-        fits.sort();
+        crate::sort::sort(&mut fits);
         fits.dedup();
         match fits.as_slice() {
             [] => Completion {

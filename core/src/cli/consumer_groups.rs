@@ -384,7 +384,7 @@ impl<'a> Session<'a> {
         match self.meta.iter().find(|t| t.name == topic) {
             Some(t) if t.error.is_none() => {
                 let mut ps: Vec<i32> = t.partitions.iter().map(|p| p.partition).collect();
-                ps.sort();
+                crate::sort::sort(&mut ps);
                 Ok(ps.into_iter().map(|p| (topic.to_string(), p)).collect())
             }
             Some(t) => Err(exception(t.error.as_deref().unwrap_or(""))),
@@ -710,7 +710,7 @@ fn describe(c: &mut Cluster, s: &Session, o: &Opts) -> CommandOutput {
         for m in &description.members {
             wanted.extend(m.assignment.iter().cloned());
         }
-        wanted.sort();
+        crate::sort::sort(&mut wanted);
         wanted.dedup();
         let log_end_offsets = latest_offsets(c, s, &wanted);
         describe_offsets(&[GroupOffsets {

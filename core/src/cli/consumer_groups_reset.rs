@@ -400,7 +400,9 @@ pub fn delete_offsets_table(rows: &[(TopicPartition, Option<String>)]) -> String
     let line =
         |a: &str, b: &str, c: &str| format!("{} {} {}\n", pad(a, 30), pad(b, 15), pad(c, 15));
     let mut sorted: Vec<&(TopicPartition, Option<String>)> = rows.iter().collect();
-    sorted.sort_by_key(|((t, p), _)| format!("{t}{p}").encode_utf16().collect::<Vec<u16>>());
+    crate::sort::sort_by_key(&mut sorted, |((t, p), _)| {
+        format!("{t}{p}").encode_utf16().collect::<Vec<u16>>()
+    });
     let mut out = format!("\n{}", line("TOPIC", "PARTITION", "STATUS"));
     for ((t, p), e) in sorted {
         let partition = if *p >= 0 {

@@ -370,7 +370,7 @@ fn delete_or_alter(
         .filter(|t| t.error.is_none() && topic_matches(&pattern, &t.name))
         .map(|t| t.name)
         .collect();
-    names.sort();
+    crate::sort::sort(&mut names);
     if names.is_empty() {
         if o.if_exists {
             return CommandOutput::default();
@@ -425,7 +425,7 @@ fn list_or_describe(
         .filter(|t| !(o.exclude_internal && t.is_internal))
         .filter(|t| o.topic.as_ref().is_none_or(|n| topic_matches(n, &t.name)))
         .collect();
-    topics.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut topics, |a, b| a.name.cmp(&b.name));
     if let Some(n) = &o.topic {
         if topics.is_empty() && !o.if_exists {
             return failure(
@@ -471,7 +471,7 @@ fn list_or_describe(
             .map(|kv| kv.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
             .unwrap_or_default();
         let mut parts = t.partitions.clone();
-        parts.sort_by_key(|p| p.partition);
+        crate::sort::sort_by_key(&mut parts, |p| p.partition);
         if headers {
             let rf = parts.first().map_or(0, |p| p.replicas.len());
             out.push_str(&topic_line(&TopicSummary {

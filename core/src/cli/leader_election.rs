@@ -298,7 +298,7 @@ pub fn scala_hash_order<T>(items: Vec<T>, key: impl Fn(&T) -> TopicPartition) ->
             ((improved as u32 as usize) & (table - 1), improved, t)
         })
         .collect();
-    keyed.sort_by_key(|(b, h, _)| (*b, *h));
+    crate::sort::sort_by_key(&mut keyed, |(b, h, _)| (*b, *h));
     keyed.into_iter().map(|(_, _, t)| t).collect()
 }
 

@@ -314,7 +314,7 @@ impl Session<'_> {
                     .map_err(e)?
                 {
                     OpResult::Children(mut kids, st) => {
-                        kids.sort();
+                        crate::sort::sort(&mut kids);
                         let mut out = format!("[{}]\n", kids.join(", "));
                         if *stat {
                             out.push_str(&format_stat(&st));

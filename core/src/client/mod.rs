@@ -192,7 +192,7 @@ impl ClientMetadata {
                 None => {
                     self.topic_errors.remove(&t.name);
                     let mut parts: Vec<_> = t.partitions.iter().collect();
-                    parts.sort_by_key(|p| p.partition);
+                    crate::sort::sort_by_key(&mut parts, |p| p.partition);
                     let infos = parts
                         .iter()
                         .map(|p| PartitionInfo {

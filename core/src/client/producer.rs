@@ -269,7 +269,7 @@ impl Producer {
             .chain(self.batches.keys().map(|k| k.0.clone()))
             .chain(self.meta.topics.keys().cloned())
             .collect();
-        topics.sort();
+        crate::sort::sort(&mut topics);
         topics.dedup();
         self.meta.maybe_refresh(&mut self.corr, topics, ctx);
     }

@@ -179,7 +179,7 @@ pub fn java_hash_order_in<T>(items: Vec<T>, hash: impl Fn(&T) -> i32, table: usi
         .into_iter()
         .map(|t| (java_bucket(hash(&t), table), t))
         .collect();
-    keyed.sort_by_key(|(b, _)| *b);
+    crate::sort::sort_by_key(&mut keyed, |(b, _)| *b);
     keyed.into_iter().map(|(_, t)| t).collect()
 }
 
@@ -248,7 +248,7 @@ fn range(
             .iter()
             .filter(|(_, s)| s.topics.contains(topic))
             .collect();
-        members.sort_by(|a, b| member_info_cmp(*a, *b));
+        crate::sort::sort_by(&mut members, |a, b| member_info_cmp(*a, *b));
         let m = members.len() as i32;
         let (per, extra) = (n / m, n % m);
         for (i, (member, _)) in (0i32..).zip(members) {
@@ -271,9 +271,9 @@ fn round_robin(
 ) -> BTreeMap<String, Vec<TopicPartition>> {
     let mut assignment = empty_assignment(subscriptions);
     let mut members: Vec<(&String, &Subscription)> = subscriptions.iter().collect();
-    members.sort_by(|a, b| member_info_cmp(*a, *b));
+    crate::sort::sort_by(&mut members, |a, b| member_info_cmp(*a, *b));
     let mut topics: Vec<&String> = subscriptions.values().flat_map(|s| &s.topics).collect();
-    topics.sort_by(|a, b| java_cmp(a, b));
+    crate::sort::sort_by(&mut topics, |a, b| java_cmp(a, b));
     topics.dedup();
     let mut next = 0;
     for topic in topics {

@@ -331,7 +331,7 @@ pub fn assignment_text(assignment: &[(String, i32)]) -> String {
             format!("{t}({})", join(&ps))
         })
         .collect();
-    parts.sort();
+    crate::sort::sort(&mut parts);
     parts.join(", ")
 }
 

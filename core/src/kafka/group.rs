@@ -488,7 +488,7 @@ impl Group {
         for (id, d) in &self.pending {
             out.push((*d, Timer::PendingMember(id.clone())));
         }
-        out.sort();
+        crate::sort::sort(&mut out);
         out
     }
 

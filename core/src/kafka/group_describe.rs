@@ -135,11 +135,11 @@ pub fn offset_rows(g: &GroupOffsets) -> Vec<OffsetRow> {
         .iter()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    crate::sort::sort_by_key(&mut members, |m| std::cmp::Reverse(m.assignment.len()));
     let mut rows = Vec::new();
     for m in &members {
         let mut tps = hash_set_order(&m.assignment);
-        tps.sort_by_key(|tp| tp.1);
+        crate::sort::sort_by_key(&mut tps, |tp| tp.1);
         let who = (
             m.member_id.as_str(),
             m.client_host.as_str(),
@@ -152,7 +152,7 @@ pub fn offset_rows(g: &GroupOffsets) -> Vec<OffsetRow> {
         .into_iter()
         .filter(|tp| !members.iter().any(|m| m.assignment.contains(tp)))
         .collect();
-    unowned.sort_by_key(|tp| tp.1);
+    crate::sort::sort_by_key(&mut unowned, |tp| tp.1);
     rows.extend(unowned.iter().map(|tp| row(tp, None)));
     rows
 }
@@ -160,7 +160,9 @@ pub fn offset_rows(g: &GroupOffsets) -> Vec<OffsetRow> {
 /// `--describe` (the offsets view) for the groups asked, printed in group-id order.
 pub fn describe_offsets(groups: &[GroupOffsets]) -> Printed {
     let mut sorted: Vec<&GroupOffsets> = groups.iter().collect();
-    sorted.sort_by(|a, b| a.description.group_id.cmp(&b.description.group_id));
+    crate::sort::sort_by(&mut sorted, |a, b| {
+        a.description.group_id.cmp(&b.description.group_id)
+    });
     let mut out = Printed::default();
     for g in sorted {
         let rows = offset_rows(g);
@@ -180,7 +182,7 @@ pub fn describe_offsets(groups: &[GroupOffsets]) -> Printed {
 /// `--describe --members [--verbose]`, in group-id order.
 pub fn describe_members(groups: &[GroupDescription], verbose: bool) -> Printed {
     let mut sorted: Vec<&GroupDescription> = groups.iter().collect();
-    sorted.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+    crate::sort::sort_by(&mut sorted, |a, b| a.group_id.cmp(&b.group_id));
     let mut out = Printed::default();
     for d in sorted {
         let rows: Vec<MemberRow> = d
@@ -220,7 +222,7 @@ pub struct Coordinator {
 /// "no active members" notice); a Dead one only the error.
 pub fn describe_state(groups: &[(GroupDescription, Coordinator)]) -> Printed {
     let mut sorted: Vec<&(GroupDescription, Coordinator)> = groups.iter().collect();
-    sorted.sort_by(|a, b| a.0.group_id.cmp(&b.0.group_id));
+    crate::sort::sort_by(&mut sorted, |a, b| a.0.group_id.cmp(&b.0.group_id));
     let mut out = Printed::default();
     for (d, c) in sorted {
         let notice = group_notice(&d.group_id, d.state, Some(1));

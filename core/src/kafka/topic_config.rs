@@ -82,7 +82,7 @@ pub fn sort_as_broker_lists<T>(entries: &mut [T], name: impl Fn(&T) -> &str) {
             .position(|k| *k == n)
             .unwrap_or(TOPIC_CONFIG_NAMES.len())
     };
-    entries.sort_by(|a, b| {
+    crate::sort::sort_by(entries, |a, b| {
         let (a, b) = (name(a), name(b));
         (java_hashmap_bucket(a), position(a), a).cmp(&(java_hashmap_bucket(b), position(b), b))
     });

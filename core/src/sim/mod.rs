@@ -545,7 +545,7 @@ impl Simulator {
             .iter()
             .filter(|s| matches!(self.actions[s.slot as usize], Some(Action::Deliver { .. })))
             .collect();
-        v.sort_by_key(|s| (s.at, s.seq));
+        crate::sort::sort_by_key(&mut v, |s| (s.at, s.seq));
         v.into_iter()
             .filter_map(|s| match self.actions[s.slot as usize].as_ref()? {
                 Action::Deliver {

@@ -178,7 +178,7 @@ pub struct ServerStatus {
 impl ZkServer {
     pub fn new(myid: u64, peers: Vec<(u64, HostId)>, cfg: ServerConfig) -> Self {
         let mut peers = peers;
-        peers.sort();
+        crate::sort::sort(&mut peers);
         ZkServer {
             myid,
             peers,

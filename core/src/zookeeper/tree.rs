@@ -177,7 +177,7 @@ impl DataTree {
     /// Every path in the tree, sorted.
     pub fn paths(&self) -> Vec<&String> {
         let mut v: Vec<&String> = self.nodes.keys().collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     }
 

@@ -176,16 +176,18 @@ fn constrained(
         assigned.extend_from_slice(&mine[..keep]);
         revoked.extend(mine[keep..].iter().cloned());
     }
-    assigned.sort_by(|a, b| java_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut assigned, |a, b| {
+        java_cmp(&a.0, &b.0).then(a.1.cmp(&b.1))
+    });
     let mut topics: Vec<&String> = ppt.keys().collect();
-    topics.sort_by(|a, b| java_cmp(a, b));
+    crate::sort::sort_by(&mut topics, |a, b| java_cmp(a, b));
     let all = topics
         .iter()
         .flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p)));
     let unassigned = unassigned_walk(all, &assigned);
 
-    under.sort_by(|a, b| java_cmp(a, b));
-    exactly_min.sort_by(|a, b| java_cmp(a, b));
+    crate::sort::sort_by(&mut under, |a, b| java_cmp(a, b));
+    crate::sort::sort_by(&mut exactly_min, |a, b| java_cmp(a, b));
     // A LinkedList iterator over `under`: `cursor` is the next index, removal steps back.
     let mut cursor = 0;
     for tp in unassigned {
@@ -377,7 +379,7 @@ fn general(
             .cmp(&topic_consumers[b].len())
             .then_with(|| java_cmp(a, b))
     };
-    sorted_topics.sort_by(|a, b| by_potential(a, b));
+    crate::sort::sort_by(&mut sorted_topics, |a, b| by_potential(a, b));
     let sorted_partitions: Vec<TopicPartition> = sorted_topics
         .iter()
         .flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p)))
@@ -399,7 +401,9 @@ fn general(
             }
         });
     }
-    assigned.sort_by(|a, b| by_potential(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut assigned, |a, b| {
+        by_potential(&a.0, &b.0).then(a.1.cmp(&b.1))
+    });
     let unassigned = if assigned.is_empty() {
         sorted_partitions.clone()
     } else {
