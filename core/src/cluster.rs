@@ -46,6 +46,11 @@ pub struct Cluster {
     pub(crate) started: Option<crate::cli::session::Foreground>,
     /// Every command run so far (for sharing/export of a scenario).
     history: Vec<String>,
+    /// The container whose shell runs the current line (a terminal inside `docker exec -it
+    /// C bash`), with its working directory.
+    pub(crate) shell: Option<(String, String)>,
+    /// Set by `docker exec -it C bash` at a terminal: the session enters C's shell.
+    pub(crate) entered_shell: Option<String>,
 }
 
 /// One znode for the tree browser.
@@ -148,6 +153,8 @@ impl Cluster {
             tty: false,
             started: None,
             history: Vec::new(),
+            shell: None,
+            entered_shell: None,
         }
     }
 
@@ -905,8 +912,35 @@ impl Cluster {
 
     /// Resolves one `--bootstrap-server` entry. Err = the host name does not resolve;
     /// Ok(None) = it resolves but nothing listens there (connections are refused).
-    pub fn resolve_bootstrap(&self, addr: &str) -> Result<Option<Dialable>, String> {
+    /// `inside`: the container the client runs in, where `localhost` is that container
+    /// itself (its listeners bind every interface).
+    pub fn resolve_bootstrap(
+        &self,
+        addr: &str,
+        inside: Option<&str>,
+    ) -> Result<Option<Dialable>, String> {
         let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+        if let Some(container) = inside.filter(|_| host == "localhost" || host == "127.0.0.1") {
+            let Ok(port) = port.parse::<u16>() else {
+                return Err(host.to_string());
+            };
+            let own = self
+                .config
+                .brokers
+                .iter()
+                .zip(&self.broker_hosts)
+                .find(|(b, _)| b.service == container);
+            return Ok(own.and_then(|(b, &h)| {
+                b.listeners
+                    .iter()
+                    .find(|l| l.port == port)
+                    .map(|l| Dialable {
+                        address: addr.to_string(),
+                        host: h,
+                        listener: l.name.clone(),
+                    })
+            }));
+        }
         let book = self.dial_book();
         if let Some(d) = book.iter().find(|d| d.address == addr) {
             return Ok(Some(d.clone()));
@@ -934,7 +968,7 @@ impl Cluster {
         let mut dial = Vec::new();
         let mut unreachable = Vec::new();
         for b in bootstrap {
-            match self.resolve_bootstrap(b)? {
+            match self.resolve_bootstrap(b, inside)? {
                 Some(d) => dial.push(d),
                 None => unreachable.push(b.clone()),
             }

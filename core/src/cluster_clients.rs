@@ -20,10 +20,14 @@ pub struct UnresolvableBootstrap;
 impl Cluster {
     /// The dialable bootstrap entries of a server list; unresolvable names are an error,
     /// addresses where nothing listens are dropped (connections would be refused).
-    fn bootstrap(&self, servers: &[String]) -> Result<Vec<Dialable>, UnresolvableBootstrap> {
+    fn bootstrap(
+        &self,
+        servers: &[String],
+        inside: Option<&str>,
+    ) -> Result<Vec<Dialable>, UnresolvableBootstrap> {
         let mut out = Vec::new();
         for s in servers {
-            match self.resolve_bootstrap(s) {
+            match self.resolve_bootstrap(s, inside) {
                 Ok(Some(d)) => out.push(d),
                 Ok(None) => {}
                 Err(_) => return Err(UnresolvableBootstrap),
@@ -57,7 +61,7 @@ impl Cluster {
         config: ProducerConfig,
         inside: Option<&str>,
     ) -> Result<HostId, UnresolvableBootstrap> {
-        let bootstrap = self.bootstrap(servers)?;
+        let bootstrap = self.bootstrap(servers, inside)?;
         let p = Producer::new(bootstrap, self.dial_book(), config);
         Ok(self.spawn_client(prefix, Process::Producer(Box::new(p)), inside))
     }
@@ -131,7 +135,7 @@ impl Cluster {
         reset: OffsetReset,
         inside: Option<&str>,
     ) -> Result<HostId, UnresolvableBootstrap> {
-        let bootstrap = self.bootstrap(servers)?;
+        let bootstrap = self.bootstrap(servers, inside)?;
         let c = Consumer::new(bootstrap, self.dial_book(), assignment, reset);
         Ok(self.spawn_client(prefix, Process::Consumer(Box::new(c)), inside))
     }
@@ -248,7 +252,7 @@ impl Cluster {
         membership: Membership,
         inside: Option<&str>,
     ) -> Result<HostId, UnresolvableBootstrap> {
-        let bootstrap = self.bootstrap(servers)?;
+        let bootstrap = self.bootstrap(servers, inside)?;
         let c = Consumer::new(
             bootstrap,
             self.dial_book(),

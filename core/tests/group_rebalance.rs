@@ -205,11 +205,12 @@ sleep 9",
         assert!(rows.iter().all(|r| r.2 == "0"), "{described:?}");
         // The coordinator's broker dies; the group moves to the offsets partition's new leader.
         let live = (1..=3).find(|b| *b != old).unwrap();
+        let killed_at = c.events().last().map_or(0, |e| e.seq + 1);
         let (o, e) = lines(&mut c, &format!("docker compose kill kafka{old}\nsleep 20"));
         out.push_str(&o);
         err.push_str(&e);
         send(&mut c, live, 9..18);
-        let (o, e) = lines(&mut c, "sleep 30");
+        let (o, e) = lines(&mut c, "sleep 15");
         out.push_str(&o);
         err.push_str(&e);
         let via = format!("kafka-consumer-groups --bootstrap-server 127.0.0.1:909{live}");
@@ -224,6 +225,16 @@ sleep 9",
             rows.iter().all(|r| r.2 == "0"),
             "seed {seed}: {described:?}"
         );
+        // The new coordinator loaded the group with its member from `__consumer_offsets`:
+        // the member heartbeats on, no rebalance (still generation 1).
+        let group_events: Vec<String> = c
+            .events()
+            .iter()
+            .filter(|e| e.seq >= killed_at)
+            .map(|e| e.text("en"))
+            .filter(|t| t.contains("group g1"))
+            .collect();
+        assert!(group_events.is_empty(), "seed {seed}: {group_events:?}");
         let seen = printed(&out);
         assert_eq!(seen.len(), 18, "seed {seed}: {out}\n{err}");
         let dups: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();

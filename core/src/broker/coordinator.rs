@@ -113,7 +113,7 @@ impl Broker {
 
     /// Keeps the loaded groups in line with the offsets partitions this broker leads: newly
     /// led ones are loaded from their log, lost ones are unloaded.
-    pub(super) fn sync_group_ownership(&mut self) {
+    pub(super) fn sync_group_ownership(&mut self, ctx: &mut Ctx) {
         let me = self.id();
         let led: Vec<i32> = self
             .replicas
@@ -140,7 +140,7 @@ impl Broker {
             if self.coordinator.loaded.insert(p, ()).is_some() {
                 continue;
             }
-            self.load_offsets_partition(p);
+            self.load_offsets_partition(p, ctx);
         }
     }
 

@@ -14,6 +14,8 @@
 //! `group\ttopic\tpartition` and the offset as value; group metadata has key `group` and a
 //! one-line description as value; a null value is a tombstone.
 
+use std::collections::BTreeMap;
+
 use super::coordinator::OFFSETS_TOPIC;
 use super::{Broker, BrokerTimer};
 use crate::broker::controller::PartitionKey;
@@ -167,11 +169,12 @@ impl Broker {
 
     /// `storeGroup`: the group's metadata (and the leader's assignment) for `generation`.
     pub(super) fn store_group(&mut self, group_id: &str, generation: i32, ctx: &mut Ctx) {
+        let timestamp = wall_clock_ms(ctx.now) as i64;
         let Some(value) = self
             .coordinator
             .groups
             .get(group_id)
-            .map(|g| g.metadata_record())
+            .map(|g| g.metadata_record(timestamp))
         else {
             return;
         };
@@ -180,7 +183,7 @@ impl Broker {
             key: Some(group_id.to_string()),
             value: Some(value),
             headers: Vec::new(),
-            timestamp: wall_clock_ms(ctx.now) as i64,
+            timestamp,
         };
         let what = AppendFor::Store {
             group_id: group_id.to_string(),
@@ -327,59 +330,58 @@ impl Broker {
         }
     }
 
-    /// Loads the groups of an offsets partition this broker now leads from its log: the
-    /// latest commit of every (group, partition) not deleted since. Groups come back Empty
-    /// with their offsets (members rejoin, as they do after a coordinator move).
-    pub(super) fn load_offsets_partition(&mut self, p: i32) {
+    /// Loads the groups of an offsets partition this broker now leads from its log
+    /// (`loadGroupsAndOffsets`): each group's latest metadata record and the latest commit of
+    /// every (group, partition), minus what tombstones deleted since. A group with members comes
+    /// back Stable with them, so its consumers carry on heartbeating to the new coordinator
+    /// without a rebalance; each member's session starts afresh now (`onGroupLoaded`).
+    pub(super) fn load_offsets_partition(&mut self, p: i32, ctx: &mut Ctx) {
         let Some(log) = self.replicas.log(&(OFFSETS_TOPIC.to_string(), p)) else {
             return;
         };
-        let mut commits: Vec<(String, TopicPartition, Option<i64>)> = Vec::new();
+        // Group id → (latest metadata record, offsets still committed), in first-seen order.
+        let mut found: BTreeMap<String, (Option<String>, BTreeMap<TopicPartition, i64>)> =
+            BTreeMap::new();
         for r in log.records() {
             let Some(k) = &r.key else { continue };
             let parts: Vec<&str> = k.split('\t').collect();
-            let [g, t, q] = parts.as_slice() else {
+            match parts.as_slice() {
+                [g] => {
+                    found.entry(g.to_string()).or_default().0 = r.value.clone();
+                }
+                [g, t, q] => {
+                    let Ok(q) = q.parse::<i32>() else { continue };
+                    let offsets = &mut found.entry(g.to_string()).or_default().1;
+                    match r.value.as_deref().map(str::parse::<i64>) {
+                        None => {
+                            offsets.remove(&(t.to_string(), q));
+                        }
+                        Some(Ok(o)) => {
+                            offsets.insert((t.to_string(), q), o);
+                        }
+                        Some(Err(_)) => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        let now = ctx.now;
+        for (g, (metadata, offsets)) in found {
+            let loaded = metadata
+                .as_deref()
+                .and_then(|m| Group::from_metadata_record(&g, GroupConfig::default(), m, now));
+            // Neither metadata nor offsets left: the group was deleted.
+            if loaded.is_none() && offsets.is_empty() {
                 continue;
-            };
-            let Ok(q) = q.parse::<i32>() else { continue };
-            let offset = match &r.value {
-                None => None,
-                Some(v) => match v.parse::<i64>() {
-                    Ok(o) => Some(o),
-                    Err(_) => continue,
-                },
-            };
-            commits.push((g.to_string(), (t.to_string(), q), offset));
-        }
-        let mut touched: Vec<String> = Vec::new();
-        for (g, tp, offset) in commits {
-            if !touched.contains(&g) {
-                touched.push(g.clone());
             }
-            let group = self
-                .coordinator
-                .groups
-                .entry(g.clone())
-                .or_insert_with(|| Group::new(&g, GroupConfig::default()));
-            match offset {
-                Some(off) => {
-                    group.commit_offsets(0, "", -1, &[(tp, off, String::new())]);
-                }
-                None => {
-                    group.remove_offsets(&[tp]);
-                }
-            }
-        }
-        // A group whose every offset was deleted is not loaded.
-        for g in touched {
-            if self
-                .coordinator
-                .groups
-                .get(&g)
-                .is_some_and(|x| x.offsets().is_empty() && x.member_ids().is_empty())
-            {
-                self.coordinator.groups.remove(&g);
-            }
+            let mut group = loaded.unwrap_or_else(|| Group::new(&g, GroupConfig::default()));
+            let commits: Vec<_> = offsets
+                .into_iter()
+                .map(|(tp, o)| (tp, o, String::new()))
+                .collect();
+            group.apply_commit(now, &commits);
+            self.coordinator.groups.insert(g.clone(), group);
+            self.arm_group_timer(&g, ctx);
         }
     }
 }

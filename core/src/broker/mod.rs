@@ -1276,7 +1276,7 @@ impl Broker {
                 self.complete_fetches(ctx);
                 self.hw_moved = false;
                 self.run_fetchers(ctx);
-                self.sync_group_ownership();
+                self.sync_group_ownership(ctx);
             }
             KafkaMessage::Fetch {
                 corr,

@@ -2,6 +2,7 @@
 //! (the ones its `--help` lists), and the cluster's hosts, addresses and topics where a value
 //! is expected. Reads the cluster only.
 
+use crate::cli::container_shell;
 use crate::cluster::Cluster;
 
 /// What Tab does to a line.
@@ -221,16 +222,10 @@ impl Cluster {
                                 w
                             }
                             Some(i) if i + 1 == more.len() => {
-                                if self
-                                    .config()
-                                    .zookeepers
-                                    .iter()
-                                    .any(|z| z.service == more[i])
-                                {
-                                    owned(&["zkServer.sh", "zookeeper-shell"])
-                                } else {
-                                    owned(&["kafka-leader-election", "kafka-topics"])
-                                }
+                                let mut w = owned(&["bash"]);
+                                w.extend(owned(&container_shell::programs(self, more[i])));
+                                w.sort();
+                                w
                             }
                             Some(i) => self.words_after(&more[i + 1..]),
                         }

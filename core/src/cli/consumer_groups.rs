@@ -335,7 +335,7 @@ impl<'a> Session<'a> {
         let servers: Vec<String> = bootstrap.split(',').map(|s| s.trim().to_string()).collect();
         let Some(entry) = servers
             .iter()
-            .find_map(|s| c.resolve_bootstrap(s).ok().flatten())
+            .find_map(|s| c.resolve_bootstrap(s, inside).ok().flatten())
         else {
             return Err(timeout(call));
         };

@@ -1,7 +1,7 @@
 //! `docker compose …`, `docker stop|start|…`, `docker exec`, `docker network …`: the fault
 //! verbs of the seed's compose project, with docker-like output.
 
-use crate::cli::{kafka_topics, zookeeper_shell, CommandOutput};
+use crate::cli::{container_shell, CommandOutput};
 use crate::cluster::{Cluster, HostAction};
 use crate::snapshot::HostStatus;
 
@@ -95,7 +95,7 @@ fn verb_help(verb: &str) -> Option<String> {
         "pause" => ("CONTAINER [CONTAINER...]", "Pause all processes within one or more containers", ""),
         "unpause" => ("CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers", ""),
         "ps" => ("[OPTIONS]", "List containers", "  -a, --all   Show all containers (default shows just running)\n"),
-        "exec" => ("[OPTIONS] CONTAINER COMMAND [ARG...]", "Run a command in a running container\n\nThe playground's containers run: zkServer.sh status, zookeeper-shell (ZooKeepers);\nkafka-topics, kafka-leader-election (brokers)", "  -i, --interactive   Keep STDIN open even if not attached\n  -t, --tty           Allocate a pseudo-TTY\n"),
+        "exec" => ("[OPTIONS] CONTAINER COMMAND [ARG...]", "Run a command in a running container\n\nThe playground's containers run: bash (a shell inside: exit leaves it);\nbrokers (cp-kafka): kafka-topics, kafka-console-producer, kafka-console-consumer,\nkafka-consumer-groups, kafka-leader-election, zookeeper-shell;\nZooKeepers (zookeeper): zkServer.sh status, zkCli.sh", "  -i, --interactive   Keep STDIN open even if not attached\n  -t, --tty           Allocate a pseudo-TTY\n"),
         "network" => ("COMMAND", "Manage networks\n\nCommands:\n  connect     Connect a container to a network\n  disconnect  Disconnect a container from a network\n  ls          List networks", ""),
         _ => return None,
     };
@@ -123,7 +123,13 @@ fn network_help(verb: &str) -> Option<String> {
 }
 
 /// `docker …`
-pub fn run(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOutput {
+pub fn run(
+    cluster: &mut Cluster,
+    args: &[&str],
+    stdin: Option<&str>,
+    line: &str,
+    background: bool,
+) -> CommandOutput {
     match args {
         [h, ..] if is_help(h) => return CommandOutput::out(HELP),
         ["network", v, rest @ ..] if rest.iter().any(is_help) => {
@@ -140,7 +146,7 @@ pub fn run(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> Command
     }
     match args {
         ["compose", rest @ ..] => compose(cluster, rest),
-        ["exec", rest @ ..] => exec(cluster, rest, stdin),
+        ["exec", rest @ ..] => exec(cluster, rest, stdin, line, background),
         ["network", rest @ ..] => network(cluster, rest),
         [verb @ ("stop" | "start" | "kill" | "restart" | "pause" | "unpause"), rest @ ..] => {
             plain(cluster, verb, rest)
@@ -335,7 +341,13 @@ fn ps(cluster: &Cluster) -> CommandOutput {
 }
 
 /// `docker exec [-it] CONTAINER CMD...`
-fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOutput {
+fn exec(
+    cluster: &mut Cluster,
+    args: &[&str],
+    stdin: Option<&str>,
+    line: &str,
+    background: bool,
+) -> CommandOutput {
     let mut i = 0;
     while i < args.len() && args[i].starts_with('-') {
         i += 1;
@@ -365,33 +377,75 @@ fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOut
         }
         Some(HostStatus::Running) => {}
     }
-    let Some((&prog, rest)) = cmd.split_first() else {
+    let Some((&prog, _)) = cmd.split_first() else {
         return CommandOutput::err(
             1,
             "\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n",
         );
     };
-    let prog_name = prog.rsplit('/').next().unwrap_or(prog);
-    match prog_name {
-        "zkServer.sh" => zk_server_sh(cluster, container, rest),
-        "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" => {
-            zookeeper_shell::run(cluster, prog_name, rest, stdin, Some(container))
-        }
-        "kafka-topics" | "kafka-topics.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
-            kafka_topics::run(cluster, rest, Some(container))
-        }
-        "kafka-leader-election" | "kafka-leader-election.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
-            crate::cli::leader_election::run(cluster, rest, Some(container))
-        }
-        _ => CommandOutput::err(
+    if matches!(prog, "bash" | "sh" | "/bin/bash" | "/bin/sh") {
+        return open_shell(cluster, &args[..i], container, stdin);
+    }
+    match container_shell::run_program(cluster, container, cmd, stdin, line, background) {
+        Some(out) => out,
+        None => CommandOutput::err(
             126,
             format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"),
         ),
     }
 }
 
+/// `docker exec [-it] CONTAINER bash`: at a terminal with `-it`, the terminal's session enters
+/// the container's shell; with a here-document (`-i`), its lines run there one by one.
+fn open_shell(
+    cluster: &mut Cluster,
+    docker_opts: &[&str],
+    container: &str,
+    stdin: Option<&str>,
+) -> CommandOutput {
+    let has = |flag: char| {
+        docker_opts.iter().any(|o| {
+            *o == format!("--{}", if flag == 'i' { "interactive" } else { "tty" })
+                || (o.starts_with('-') && !o.starts_with("--") && o.contains(flag))
+        })
+    };
+    let (interactive, tty) = (has('i'), has('t'));
+    if tty && !cluster.tty {
+        return CommandOutput::err(1, "the input device is not a TTY\n");
+    }
+    if let Some(input) = stdin.filter(|_| interactive) {
+        let mut out = CommandOutput::default();
+        let mut cwd = container_shell::home(cluster, container).to_string();
+        for l in input.lines() {
+            let Ok(words) = crate::cli::parse::split_words(l) else {
+                out.stderr
+                    .push_str(&format!("bash: syntax error in: {l}\n"));
+                continue;
+            };
+            let args: Vec<&str> = words.iter().map(String::as_str).collect();
+            let (o, effect) =
+                container_shell::run_line(cluster, container, &cwd, &args, None, l, false);
+            out.stdout.push_str(&o.stdout);
+            out.stderr.push_str(&o.stderr);
+            out.exit_code = o.exit_code;
+            match effect {
+                container_shell::ShellEffect::Exit => break,
+                container_shell::ShellEffect::ChangeDir(d) => cwd = d,
+                container_shell::ShellEffect::None => {}
+            }
+        }
+        return out;
+    }
+    if interactive && tty {
+        cluster.entered_shell = Some(container.to_string());
+        return CommandOutput::default();
+    }
+    // Without -i bash reads nothing and exits at once.
+    CommandOutput::default()
+}
+
 /// `zkServer.sh status` as the zookeeper:3.7 image prints it.
-fn zk_server_sh(cluster: &Cluster, container: &str, args: &[&str]) -> CommandOutput {
+pub(crate) fn zk_server_sh(cluster: &Cluster, container: &str, args: &[&str]) -> CommandOutput {
     let Some(z) = cluster
         .config()
         .zookeepers

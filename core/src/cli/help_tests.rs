@@ -54,7 +54,7 @@ fn every_command_answers_help_without_running_anything() {
             "This tool helps to create",
         ),
         (
-            "docker exec zookeeper1 zookeeper-shell --help",
+            "docker exec kafka1 zookeeper-shell --help",
             "USAGE: zookeeper-shell",
         ),
         (

@@ -189,7 +189,7 @@ pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> Comman
         .map(str::to_string)
         .collect();
     for s in &servers {
-        if let Err(host) = cluster.resolve_bootstrap(s) {
+        if let Err(host) = cluster.resolve_bootstrap(s, inside) {
             return CommandOutput::err(
                 1,
                 format!(

@@ -174,7 +174,7 @@ pub fn run(cluster: &mut Cluster, args: &[&str], inside: Option<&str>) -> Comman
         .collect();
     let unresolved = servers
         .iter()
-        .find_map(|s| cluster.resolve_bootstrap(s).err());
+        .find_map(|s| cluster.resolve_bootstrap(s, inside).err());
     if servers.is_empty() || unresolved.is_some() {
         let host = unresolved.unwrap_or_default();
         return CommandOutput::err(

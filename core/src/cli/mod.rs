@@ -8,6 +8,7 @@ pub mod complete;
 pub mod consumer_groups;
 pub mod consumer_groups_reset;
 pub mod consumer_programs;
+pub mod container_shell;
 pub mod docker;
 #[cfg(test)]
 mod help_tests;
@@ -102,8 +103,10 @@ Kafka Playground commands (virtual time; one per line; `#` starts a comment):
   jobs | kill %N                background programs (a script's end interrupts them, as Ctrl-C)
   docker compose stop|kill|start|restart|pause|unpause|ps [SERVICE...]
   docker stop|kill|start|restart|pause|unpause CONTAINER...
-  docker exec [-it] CONTAINER zkServer.sh status
-  docker exec [-it] CONTAINER zookeeper-shell HOST:PORT CMD [ARGS]
+  docker exec [-it] CONTAINER COMMAND     run a tool inside a container (see docker exec --help):
+                                brokers: kafka-topics, kafka-console-*, kafka-consumer-groups,
+                                zookeeper-shell …; ZooKeepers: zkServer.sh status, zkCli.sh
+  docker exec -it CONTAINER bash          a shell inside the container (exit or Ctrl-D leaves)
   docker network disconnect|connect NETWORK CONTAINER    (network: kafka_default)
   netem cut A B [--oneway]      cut the link A-B (only A->B with --oneway)
   netem heal A B | netem heal --all
@@ -206,6 +209,25 @@ impl Cluster {
         }
         self.push_history(line.trim());
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        if let Some((container, cwd)) = self.shell.clone() {
+            if !matches!(args[0], "jobs" | "kill") {
+                let (out, effect) = container_shell::run_line(
+                    self,
+                    &container,
+                    &cwd,
+                    &args,
+                    stdin,
+                    line.trim(),
+                    background,
+                );
+                match effect {
+                    container_shell::ShellEffect::Exit => self.shell = None,
+                    container_shell::ShellEffect::ChangeDir(d) => self.shell = Some((container, d)),
+                    container_shell::ShellEffect::None => {}
+                }
+                return out;
+            }
+        }
         match args[0] {
             "help" | "--help" | "-h" => CommandOutput::out(HELP),
             "sleep" if args[1..].contains(&"--help") => CommandOutput::out(SLEEP_HELP),
@@ -216,7 +238,7 @@ impl Cluster {
             "kill" if args[1..].contains(&"--help") => CommandOutput::out(KILL_HELP),
             "sleep" => self.cmd_sleep(&args[1..]),
             "netem" => self.cmd_netem(&args[1..]),
-            "docker" => docker::run(self, &args[1..], stdin),
+            "docker" => docker::run(self, &args[1..], stdin, line.trim(), background),
             "docker-compose" => docker::compose(self, &args[1..]),
             "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" | "zkCli" => {
                 zookeeper_shell::run(self, args[0], &args[1..], stdin, None)

@@ -11,6 +11,7 @@
 
 use crate::cli::clients_cli::{input_traceback, python_send, send_error, KEY_INPUT, VALUE_INPUT};
 use crate::cli::consumer_programs::{ConsumerProgram, Printed};
+use crate::cli::container_shell;
 use crate::cli::jobs::Job;
 use crate::cli::CommandOutput;
 use crate::cluster::Cluster;
@@ -123,6 +124,10 @@ pub enum Ended {
 pub struct Session {
     jobs: Vec<Job>,
     foreground: Option<Foreground>,
+    /// Inside `docker exec -it CONTAINER bash`: (container, working directory).
+    shell: Option<(String, String)>,
+    /// The shell's prompt inside that container (bash's, as its image sets it).
+    shell_ps: Option<String>,
 }
 
 fn add(out: &mut CommandOutput, p: Printed) {
@@ -180,14 +185,51 @@ impl Session {
                 "a program runs in the foreground of this terminal (Ctrl-C stops it)\n",
             );
         }
+        self.leave_stopped_container(c);
         let outer = std::mem::replace(&mut c.jobs, std::mem::take(&mut self.jobs));
         c.tty = true;
         c.started = None;
+        c.shell = self.shell.take();
+        c.entered_shell = None;
         let out = c.run_command(line, None);
         c.tty = false;
         self.jobs = std::mem::replace(&mut c.jobs, outer);
         self.foreground = c.started.take();
+        self.shell = c.shell.take();
+        if let Some(container) = c.entered_shell.take() {
+            let home = container_shell::home(c, &container).to_string();
+            self.shell = Some((container, home));
+        }
+        self.shell_ps = self
+            .shell
+            .as_ref()
+            .map(|(container, cwd)| container_shell::prompt(c, container, cwd));
         out
+    }
+
+    /// The container whose shell this terminal is in (`docker exec -it C bash`), if any.
+    pub fn container(&self) -> Option<&str> {
+        self.shell.as_ref().map(|(c, _)| c.as_str())
+    }
+
+    /// The shell's prompt: `$ ` on the host, the image's bash prompt inside a container.
+    pub fn shell_prompt(&self) -> &str {
+        match (&self.shell, &self.shell_ps) {
+            (Some(_), Some(ps)) => ps,
+            _ => "$ ",
+        }
+    }
+
+    /// A `docker exec` session ends when its container stops (the terminal is back on the
+    /// host).
+    pub fn leave_stopped_container(&mut self, c: &Cluster) -> bool {
+        let stopped = self.shell.as_ref().is_some_and(|(container, _)| {
+            c.host_status(container) != Some(crate::snapshot::HostStatus::Running)
+        });
+        if stopped {
+            self.shell = None;
+        }
+        stopped
     }
 
     /// A line typed while a program runs in the foreground: a producer sends it; a consumer
@@ -278,6 +320,11 @@ impl Session {
                 out.exit_code = 1;
                 c.stop_client(host);
             }
+            // Ctrl-D at a container's shell prompt leaves it, as `exit` does.
+            None if self.shell.is_some() => {
+                self.shell = None;
+                out.stdout.push_str("exit\n");
+            }
             other => self.foreground = other,
         }
         out
@@ -291,6 +338,9 @@ impl Session {
         let mut out = CommandOutput::default();
         let mut ended = Vec::new();
         let now = c.now_ms();
+        // The container stopped: its `docker exec` session is over, the terminal is back on
+        // the host (a session change only; the cluster is untouched).
+        self.leave_stopped_container(c);
         match &mut self.foreground {
             Some(Foreground::Consumer { host, program }) => {
                 add(&mut out, drain(c, *host, program));

@@ -346,3 +346,84 @@ fn replaying_the_journal_at_other_poll_times_gives_the_same_run_and_text() {
     assert_eq!(r.event_log_hash(), c.event_log_hash());
     assert_eq!(rtext, text);
 }
+
+#[test]
+fn docker_exec_bash_opens_the_containers_shell_as_the_seed_does() {
+    let mut c = booted(3);
+    let mut t = Session::default();
+    assert_eq!(t.shell_prompt(), "$ ");
+    let out = t.run(&mut c, "docker exec -it kafka2 bash");
+    assert!(out.ok(), "{out:?}");
+    assert_eq!(t.container(), Some("kafka2"));
+    assert_eq!(t.shell_prompt(), "[appuser@kafka2 ~]$ ");
+    // The seed: kafka-topics from /usr/bin, bootstrapping on kafka2's internal listener.
+    assert!(t.run(&mut c, "cd /usr/bin").ok());
+    assert_eq!(t.shell_prompt(), "[appuser@kafka2 bin]$ ");
+    assert_eq!(t.run(&mut c, "pwd").stdout, "/usr/bin\n");
+    let out = t.run(
+        &mut c,
+        "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2",
+    );
+    assert_eq!(out.stdout, "Created topic my-topic.\n", "{out:?}");
+    // The container has no docker and no python; unix tools it has are named as not simulated.
+    let out = t.run(&mut c, "docker ps");
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (127, "bash: docker: command not found\n")
+    );
+    assert!(t.run(&mut c, "ls").stderr.contains("not its files"));
+    assert!(t
+        .run(&mut c, "help")
+        .stdout
+        .contains("kafka-console-consumer"));
+    // A consumer inside the container holds the terminal until Ctrl-C, as on the host.
+    let out = t.run(
+        &mut c,
+        "kafka-console-consumer --bootstrap-server kafka2:19092 --topic my-topic --from-beginning",
+    );
+    assert!(out.ok(), "{out:?}");
+    assert!(t.busy());
+    t.interrupt(&mut c);
+    assert_eq!(t.container(), Some("kafka2"));
+    assert_eq!(t.run(&mut c, "exit").stdout, "exit\n");
+    assert_eq!(t.container(), None);
+    assert_eq!(t.shell_prompt(), "$ ");
+    // The host has the tools too (the playground's convenience) and docker.
+    assert!(t.run(&mut c, "docker ps").ok());
+}
+
+#[test]
+fn a_containers_shell_ends_with_the_container_and_with_ctrl_d() {
+    let mut c = booted(3);
+    let mut t = Session::default();
+    t.run(&mut c, "docker exec -it zookeeper1 bash");
+    assert_eq!(
+        t.shell_prompt(),
+        "root@zookeeper1:/apache-zookeeper-3.7.0-bin# "
+    );
+    let out = t.run(&mut c, "zkServer.sh status");
+    assert!(out.stdout.contains("Mode: "), "{out:?}");
+    assert_eq!(
+        t.run(
+            &mut c,
+            "kafka-topics --list --bootstrap-server kafka1:19091"
+        )
+        .stderr,
+        "bash: kafka-topics: command not found\n"
+    );
+    assert_eq!(t.eof(&mut c).stdout, "exit\n");
+    assert_eq!(t.container(), None);
+    t.run(&mut c, "docker exec -it kafka1 bash");
+    let mut other = Session::default();
+    assert!(other.run(&mut c, "docker stop kafka1").ok());
+    assert!(t.leave_stopped_container(&c));
+    assert_eq!(t.shell_prompt(), "$ ");
+    // Without a terminal, -t is refused as docker refuses it; a here-document runs inside.
+    let out = c.run_command("docker exec -it kafka2 bash", None);
+    assert_eq!(out.stderr, "the input device is not a TTY\n");
+    let out = c.run_command(
+        "docker exec -i kafka2 bash",
+        Some("hostname\nkafka-topics --list --bootstrap-server localhost:19092\n"),
+    );
+    assert_eq!(out.stdout, "kafka2\ntest\n", "{out:?}");
+}

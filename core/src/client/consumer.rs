@@ -458,7 +458,9 @@ impl Consumer {
                             }
                         }
                         Err(_) => {
-                            g.phase = Phase::Discover;
+                            if g.phase == Phase::Finding {
+                                g.phase = Phase::Discover;
+                            }
                             self.find_attempts += 1;
                         }
                     }
@@ -578,15 +580,20 @@ impl Consumer {
             return;
         };
         self.commit_texts.retain(|c, _| g.inflight.contains_key(c));
+        // A Stable member that lost its coordinator looks it up, staying Stable.
+        let stable_without_coordinator = g.phase == Phase::Stable && g.coordinator.is_none();
+        if stable_without_coordinator && self.finding.is_some() {
+            return;
+        }
         match g.phase {
-            Phase::Discover if self.finding.is_none() => {
+            _ if g.needs_coordinator() && self.finding.is_none() => {
                 let key = g.group_id.clone();
                 let Some((host, listener)) = self.meta.any_broker(self.find_attempts) else {
                     return;
                 };
                 let corr = self.next_corr();
                 self.finding = Some(corr);
-                if let Some(g) = self.group.as_mut() {
+                if let Some(g) = self.group.as_mut().filter(|g| g.phase == Phase::Discover) {
                     g.phase = Phase::Finding;
                 }
                 ctx.send(
@@ -1117,7 +1124,7 @@ impl Node for Consumer {
                 if self.finding == Some(corr) {
                     self.finding = None;
                     self.find_attempts += 1;
-                    if let Some(g) = self.group.as_mut() {
+                    if let Some(g) = self.group.as_mut().filter(|g| g.phase == Phase::Finding) {
                         g.phase = Phase::Discover;
                     }
                     self.poll_later(ctx);

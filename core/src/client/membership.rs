@@ -122,13 +122,24 @@ impl Membership {
         })
     }
 
-    /// Loses the coordinator (NOT_COORDINATOR, connection failure): find it again.
+    /// Loses the coordinator (NOT_COORDINATOR, connection failure): find it again
+    /// (`markCoordinatorUnknown`). A Stable member stays Stable: it keeps its generation and
+    /// assignment, goes on fetching, and heartbeats to the new coordinator once found (which
+    /// loaded the group with its members), without a rebalance. A join or sync in flight
+    /// fails and is retried from the start.
     pub fn lose_coordinator(&mut self) {
         self.coordinator = None;
         self.inflight.clear();
-        if self.phase != Phase::Left {
+        // An OffsetFetch in flight is lost with it: asked again of the new coordinator.
+        self.fetching_offsets = false;
+        if !matches!(self.phase, Phase::Left | Phase::Stable) {
             self.phase = Phase::Discover;
         }
+    }
+
+    /// Whether the coordinator must be looked up before anything else is sent.
+    pub fn needs_coordinator(&self) -> bool {
+        self.phase == Phase::Discover || (self.phase == Phase::Stable && self.coordinator.is_none())
     }
 
     /// The eager protocol: everything is revoked before rejoining. `reset_member`: the

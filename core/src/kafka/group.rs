@@ -345,6 +345,7 @@ pub struct Group {
 }
 
 mod handlers;
+mod record;
 
 impl Group {
     pub fn new(group_id: &str, config: GroupConfig) -> Self {
@@ -433,39 +434,6 @@ impl Group {
                 })
                 .collect(),
         }
-    }
-
-    /// The group metadata record `storeGroup` writes, as one readable line: protocol type,
-    /// generation, assignor, leader and every member with its assignment (the leader's plan
-    /// while it is being stored).
-    pub fn metadata_record(&self) -> String {
-        let plan = self.pending_store.as_ref().map(|(_, p)| p);
-        let members: Vec<String> = self
-            .members
-            .iter()
-            .map(|m| {
-                let assignment = plan
-                    .and_then(|p| p.iter().find(|(id, _)| *id == m.id))
-                    .map_or(&m.assignment, |(_, a)| a);
-                let parts: Vec<String> =
-                    assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect();
-                format!(
-                    "{} {} {} [{}]",
-                    m.id,
-                    m.client_id,
-                    m.client_host,
-                    parts.join(",")
-                )
-            })
-            .collect();
-        format!(
-            "protocolType={} generation={} protocol={} leader={} members={{{}}}",
-            self.protocol_type.as_deref().unwrap_or(""),
-            self.generation,
-            self.protocol_name.as_deref().unwrap_or(""),
-            self.leader.as_deref().unwrap_or(""),
-            members.join("; ")
-        )
     }
 
     /// Everything the group waits for, earliest first.

@@ -657,13 +657,16 @@ fn the_leaders_assignment_waits_for_the_group_store() {
     assert_eq!(r.store, Some(1));
     assert!(r.syncs.is_empty());
     assert_eq!(g.state(), GroupState::CompletingRebalance);
-    let record = g.metadata_record();
+    let record = g.metadata_record(0);
     assert!(
-        record.starts_with("protocolType=consumer generation=1 protocol=range leader=c1-1"),
+        record.starts_with(
+            r#"{"protocolType":"consumer","generation":1,"protocol":"range","leader":"c1-1""#
+        ),
         "{record}"
     );
     assert!(
-        record.contains("[test-0]") && record.contains("[test-1]"),
+        record.contains(r#""assignment":["test-0"]"#)
+            && record.contains(r#""assignment":["test-1"]"#),
         "{record}"
     );
     // The follower's SyncGroup waits too; heartbeats meanwhile are fine.
@@ -750,4 +753,49 @@ fn commits_are_checked_then_cached() {
     assert_eq!(e.delete(), GroupError::None);
     e.apply_commit(10, &one(0, 4));
     assert!(e.offsets().is_empty());
+}
+
+#[test]
+fn a_new_coordinator_loads_the_group_stable_with_its_members() {
+    let (g, a, b) = stable_pair();
+    let record = g.metadata_record(1_700_000_000_000);
+    let loaded = Group::from_metadata_record("my-group", GroupConfig::default(), &record, 50_000)
+        .expect("a record this coordinator wrote loads");
+    assert_eq!(loaded.state(), GroupState::Stable);
+    assert_eq!(loaded.generation(), g.generation());
+    assert_eq!(loaded.leader(), g.leader());
+    assert_eq!(loaded.protocol_name(), Some("range"));
+    assert_eq!(loaded.describe().members, g.describe().members);
+    // Members heartbeat on, without a rebalance; their sessions start at the load.
+    let mut loaded = loaded;
+    assert_eq!(loaded.heartbeat(51_000, &a, 1), GroupError::None);
+    assert_eq!(
+        loaded.heartbeat(51_000, &b, 0),
+        GroupError::IllegalGeneration
+    );
+    assert_eq!(loaded.state(), GroupState::Stable);
+}
+
+#[test]
+fn a_stored_empty_group_loads_empty_and_a_foreign_record_not_at_all() {
+    let (mut g, a, b) = stable_pair();
+    g.leave_group(7000, &a);
+    g.leave_group(7100, &b);
+    let record = g.metadata_record(0);
+    let loaded =
+        Group::from_metadata_record("my-group", GroupConfig::default(), &record, 8000).unwrap();
+    assert_eq!(loaded.state(), GroupState::Empty);
+    assert_eq!(loaded.generation(), g.generation());
+    assert!(loaded.member_ids().is_empty());
+    for bad in [
+        "",
+        "protocolType=consumer generation=1",
+        "{\"generation\":1}",
+        "<img src=x>",
+    ] {
+        assert!(
+            Group::from_metadata_record("my-group", GroupConfig::default(), bad, 0).is_none(),
+            "{bad}"
+        );
+    }
 }
