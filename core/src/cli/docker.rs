@@ -253,6 +253,11 @@ pub fn compose(cluster: &mut Cluster, args: &[&str]) -> CommandOutput {
         if skip {
             continue;
         }
+        // `up` leaves a running container as it is, as Compose v2 says.
+        if verb == "up" && st == Some(HostStatus::Running) {
+            err.push_str(&format!(" Container {t}  Running\n"));
+            continue;
+        }
         let _ = cluster.host_action(t, action);
         err.push_str(&format!(" Container {t}  {ing}\n Container {t}  {ed}\n"));
     }
@@ -372,21 +377,70 @@ fn exec(cluster: &mut Cluster, args: &[&str], stdin: Option<&str>) -> CommandOut
         );
     };
     let prog_name = prog.rsplit('/').next().unwrap_or(prog);
+    let broker = cluster
+        .config()
+        .brokers
+        .iter()
+        .any(|b| b.service == container);
     match prog_name {
+        // A shell: at the page's terminal, `-it` opens it there (the session's container
+        // shell); elsewhere there is no terminal to attach, as docker says.
+        "bash" | "sh" if rest.is_empty() => {
+            if args[..i].iter().any(|f| f.starts_with('-') && !f.starts_with("--") && f.contains('t')) {
+                CommandOutput::err(1, "the input device is not a TTY
+")
+            } else {
+                // Without -i the shell reads an empty input and exits at once.
+                CommandOutput::default()
+            }
+        }
         "zkServer.sh" => zk_server_sh(cluster, container, rest),
         "zookeeper-shell" | "zookeeper-shell.sh" | "zkCli.sh" => {
             zookeeper_shell::run(cluster, prog_name, rest, stdin, Some(container))
         }
-        "kafka-topics" | "kafka-topics.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
+        "kafka-topics" | "kafka-topics.sh" if broker => {
             kafka_topics::run(cluster, rest, Some(container))
         }
-        "kafka-leader-election" | "kafka-leader-election.sh" if cluster.config().brokers.iter().any(|b| b.service == container) => {
+        "kafka-leader-election" | "kafka-leader-election.sh" if broker => {
             crate::cli::leader_election::run(cluster, rest, Some(container))
+        }
+        "kafka-console-producer" | "kafka-console-producer.sh" if broker => {
+            crate::cli::clients_cli::console_producer(cluster, rest, stdin, Some(container))
+        }
+        "kafka-console-consumer" | "kafka-console-consumer.sh" if broker => {
+            let line = cmd.join(" ");
+            crate::cli::clients_cli::console_consumer(cluster, rest, &line, false, Some(container))
+        }
+        "kafka-consumer-groups" | "kafka-consumer-groups.sh" if broker => {
+            crate::cli::consumer_groups::run(cluster, rest, Some(container))
         }
         _ => CommandOutput::err(
             126,
             format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"),
         ),
+    }
+}
+
+/// `docker exec -it CONTAINER bash` (or `sh`) at an interactive terminal: the running
+/// container whose shell opens. None when the line is something else, or the container cannot
+/// run it (then the line runs as usual and docker's error is printed).
+pub fn interactive_shell(cluster: &Cluster, words: &[&str]) -> Option<String> {
+    let args = match words {
+        ["docker", "exec", rest @ ..] => rest,
+        _ => return None,
+    };
+    let flags = args.iter().take_while(|a| a.starts_with('-')).count();
+    let interactive = args[..flags]
+        .iter()
+        .any(|f| matches!(*f, "-i" | "-it" | "-ti" | "--interactive"));
+    match &args[flags..] {
+        [container, prog] if interactive => {
+            let prog = prog.rsplit('/').next().unwrap_or(prog);
+            let running = cluster.is_service(container)
+                && cluster.host_status(container) == Some(HostStatus::Running);
+            (matches!(prog, "bash" | "sh") && running).then(|| container.to_string())
+        }
+        _ => None,
     }
 }
 

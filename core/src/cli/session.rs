@@ -123,6 +123,112 @@ pub enum Ended {
 pub struct Session {
     jobs: Vec<Job>,
     foreground: Option<Foreground>,
+    /// The container shell `docker exec -it CONTAINER bash` opened here, until `exit`.
+    shell: Option<ContainerShell>,
+}
+
+/// A shell inside a container: its commands run there (as `docker exec CONTAINER …`), `cd`
+/// and `pwd` move about, `exit` goes back to the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerShell {
+    pub container: String,
+    /// The zookeeper image's shell (root, Ubuntu's prompt) rather than cp-kafka's (appuser, UBI).
+    zookeeper: bool,
+    cwd: String,
+}
+
+impl ContainerShell {
+    fn new(c: &Cluster, container: String) -> Self {
+        let zookeeper = c.config().zookeepers.iter().any(|z| z.service == container);
+        let mut sh = ContainerShell {
+            container,
+            zookeeper,
+            cwd: String::new(),
+        };
+        sh.cwd = sh.workdir().to_string();
+        sh
+    }
+
+    /// Where `docker exec` starts: the image's working directory.
+    fn workdir(&self) -> &'static str {
+        if self.zookeeper {
+            "/apache-zookeeper-3.7.0-bin"
+        } else {
+            "/home/appuser"
+        }
+    }
+
+    fn home(&self) -> &'static str {
+        if self.zookeeper {
+            "/root"
+        } else {
+            "/home/appuser"
+        }
+    }
+
+    /// The shell's prompt, as the image's bash shows it.
+    pub fn prompt(&self) -> String {
+        let home = self.home();
+        if self.zookeeper {
+            let dir = match self.cwd.strip_prefix(home) {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("~{rest}"),
+                _ => self.cwd.clone(),
+            };
+            format!("root@{}:{dir}#", self.container)
+        } else {
+            let dir = if self.cwd == home {
+                "~"
+            } else if self.cwd == "/" {
+                "/"
+            } else {
+                self.cwd.rsplit('/').next().unwrap_or("/")
+            };
+            format!("[appuser@{} {dir}]$", self.container)
+        }
+    }
+
+    /// `cd [DIR]`: any directory is accepted (the playground has no file system).
+    fn cd(&mut self, dir: Option<&str>) {
+        let target = match dir {
+            None | Some("~") => self.home().to_string(),
+            Some(d) if d.starts_with('/') => d.to_string(),
+            Some(d) => format!("{}/{d}", self.cwd.trim_end_matches('/')),
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for p in target.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        self.cwd = format!("/{}", parts.join("/"));
+    }
+
+    /// A command line typed in the shell.
+    fn run(&mut self, c: &mut Cluster, words: &[String], line: &str) -> Option<CommandOutput> {
+        let first = words.first()?.as_str();
+        Some(match first {
+            "cd" => {
+                self.cd(words.get(1).map(String::as_str));
+                CommandOutput::default()
+            }
+            "pwd" => CommandOutput::out(format!("{}\n", self.cwd)),
+            "docker" | "docker-compose" | "python" | "python3" => {
+                CommandOutput::err(127, format!("bash: {first}: command not found\n"))
+            }
+            _ => {
+                let mut out =
+                    c.run_command(&format!("docker exec {} {line}", self.container), None);
+                if out.exit_code == 126 && out.stderr.starts_with("OCI runtime exec failed") {
+                    out = CommandOutput::err(127, format!("bash: {first}: command not found\n"));
+                }
+                out
+            }
+        })
+    }
 }
 
 fn add(out: &mut CommandOutput, p: Printed) {
@@ -153,6 +259,11 @@ impl Session {
         self.foreground.is_some()
     }
 
+    /// The container shell this terminal is in, if any (its prompt replaces `$`).
+    pub fn shell(&self) -> Option<&ContainerShell> {
+        self.shell.as_ref()
+    }
+
     /// The prompt of the foreground program when it reads a line (None for a consumer).
     pub fn prompt(&self) -> Option<&'static str> {
         match &self.foreground {
@@ -180,10 +291,35 @@ impl Session {
                 "a program runs in the foreground of this terminal (Ctrl-C stops it)\n",
             );
         }
+        // A container shell ends with its container; the line then goes to the host's shell.
+        if let Some(sh) = &self.shell {
+            if c.host_status(&sh.container) != Some(crate::snapshot::HostStatus::Running) {
+                self.shell = None;
+            }
+        }
+        let words = crate::cli::parse::split_words(line).unwrap_or_default();
+        if let Some(first) = words.first().map(String::as_str) {
+            if self.shell.is_some() && matches!(first, "exit" | "logout") {
+                self.shell = None;
+                return CommandOutput::out("exit\n");
+            }
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            if let Some(container) = crate::cli::docker::interactive_shell(c, &refs) {
+                if self.shell.is_none() {
+                    self.shell = Some(ContainerShell::new(c, container));
+                    return CommandOutput::default();
+                }
+            }
+        }
         let outer = std::mem::replace(&mut c.jobs, std::mem::take(&mut self.jobs));
         c.tty = true;
         c.started = None;
-        let out = c.run_command(line, None);
+        let out = match self.shell.as_mut() {
+            Some(sh) => sh
+                .run(c, &words, line)
+                .unwrap_or_else(|| c.run_command(line, None)),
+            None => c.run_command(line, None),
+        };
         c.tty = false;
         self.jobs = std::mem::replace(&mut c.jobs, outer);
         self.foreground = c.started.take();
