@@ -209,14 +209,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     Line::Command(c) => html! { <pre class="cmd">{ format!("$ {c}") }</pre> },
                     Line::ShellCommand(c) => html! { <pre class="cmd in-shell">{ c.clone() }</pre> },
                     Line::Input(s) => html! { <pre class="in">{ s.clone() }</pre> },
-                    // Columns (tabs or padded, as kafka-topics --describe prints them) keep
-                    // their lines whole and scroll sideways instead of wrapping mid-column.
-                    Line::Out(o) => {
-                        let cols = o.contains('\t') || o.contains("   ");
-                        html! {
-                            <pre class={classes!("out", cols.then_some("cols"))} tabindex={cols.then_some("0")}>{ o.clone() }</pre>
-                        }
-                    }
+                    Line::Out(o) => html! { <pre class="out">{ o.clone() }</pre> },
                     Line::Err(e) => html! { <pre class="err">{ e.clone() }</pre> },
                     Line::Signal(s) => html! { <pre class="sig">{ *s }</pre> },
                 }) }
