@@ -346,3 +346,50 @@ fn replaying_the_journal_at_other_poll_times_gives_the_same_run_and_text() {
     assert_eq!(r.event_log_hash(), c.event_log_hash());
     assert_eq!(rtext, text);
 }
+
+#[test]
+fn docker_exec_it_bash_opens_a_container_shell_until_exit() {
+    let mut c = booted(3);
+    let mut t = Session::default();
+    // Outside a terminal there is no TTY to attach; without -i the shell exits at once.
+    let out = c.run_command("docker exec -it kafka2 bash", None);
+    assert_eq!(out.stderr, "the input device is not a TTY\n");
+    assert!(c.run_command("docker exec kafka2 bash", None).ok());
+    let out = t.run(&mut c, "docker exec -it kafka2 bash");
+    assert!(out.ok() && out.stdout.is_empty(), "{out:?}");
+    assert_eq!(t.shell().unwrap().prompt(), "[appuser@kafka2 ~]$");
+    assert!(t.run(&mut c, "cd /usr/bin").ok());
+    assert_eq!(t.shell().unwrap().prompt(), "[appuser@kafka2 bin]$");
+    assert_eq!(t.run(&mut c, "pwd").stdout, "/usr/bin\n");
+    let out = t.run(
+        &mut c,
+        "kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2",
+    );
+    assert_eq!(out.stdout, "Created topic my-topic.\n");
+    let out = t.run(&mut c, "docker ps");
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (127, "bash: docker: command not found\n")
+    );
+    let out = t.run(&mut c, "frobnicate");
+    assert_eq!(out.stderr, "bash: frobnicate: command not found\n");
+    // The console consumer runs in the container and holds the foreground.
+    t.run(
+        &mut c,
+        "kafka-console-consumer --bootstrap-server kafka2:19092 --topic test",
+    );
+    assert!(t.busy());
+    t.interrupt(&mut c);
+    assert_eq!(t.run(&mut c, "exit").stdout, "exit\n");
+    assert!(t.shell().is_none());
+    // A shell ends with its container: the next line runs on the host.
+    t.run(&mut c, "docker exec -it zookeeper1 bash");
+    assert_eq!(
+        t.shell().unwrap().prompt(),
+        "root@zookeeper1:/apache-zookeeper-3.7.0-bin#"
+    );
+    c.run_command("docker kill zookeeper1", None);
+    let out = t.run(&mut c, "docker ps");
+    assert!(out.stdout.contains("zookeeper1   zookeeper:3.7"), "{out:?}");
+    assert!(t.shell().is_none());
+}
