@@ -575,7 +575,7 @@ mod tests {
             .iter()
             .map(|l| match l {
                 Line::Command(c) => format!("$ {c}"),
-                Line::Input(s) | Line::Out(s) | Line::Err(s) => s.clone(),
+                Line::ShellCommand(s) | Line::Input(s) | Line::Out(s) | Line::Err(s) => s.clone(),
                 Line::Signal(s) => s.to_string(),
             })
             .collect::<Vec<_>>()

@@ -89,6 +89,8 @@ impl TermAction {
 pub enum Line {
     /// A command typed at the shell (`$ …`).
     Command(String),
+    /// A command typed in a container's shell, after its prompt (`[appuser@kafka2 ~]$ …`).
+    ShellCommand(String),
     /// A line typed to a program, after its prompt (`>hello`, `value: v`).
     Input(String),
     Out(String),
@@ -157,6 +159,13 @@ impl Term {
     /// Whether a program runs in the foreground (no shell prompt).
     pub fn busy(&self) -> bool {
         self.session.busy()
+    }
+
+    /// The prompt of the container shell this terminal is in (None: the host's `$`).
+    pub fn shell_prompt(&self) -> Option<String> {
+        self.session
+            .container()
+            .map(|_| self.session.shell_prompt().trim_end().to_string())
     }
 
     /// The foreground program's prompt when it reads a line.
@@ -250,7 +259,10 @@ impl Terminals {
                     term.screen.version += 1;
                     return true;
                 }
-                term.push([Line::Command(line.clone())]);
+                match term.shell_prompt() {
+                    Some(ps) => term.push([Line::ShellCommand(format!("{ps} {line}"))]),
+                    None => term.push([Line::Command(line.clone())]),
+                }
                 let out = term.session.run(c, line);
                 term.output(&out);
                 true

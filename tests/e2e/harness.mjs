@@ -93,3 +93,30 @@ export function withBrowser() {
   });
   return env;
 }
+
+// ---- Terminals: type into terminal t (1 = the first), read its screen, wait for output ----
+
+export const termInput = (t) => (t === 1 ? '#terminal-input' : `#terminal-input-${t}`);
+export const termSel = (t) => `.terminal[data-term="${t}"]`;
+
+/** The text of terminal t's screen, one line per printed block. */
+export const termScreen = (page, t) => page.$eval(`${termSel(t)} .screen`,
+  (s) => [...s.querySelectorAll('pre')].map((p) => p.textContent).join('\n'));
+
+/** The prompt terminal t shows before its input ($, a container shell's, a program's). */
+export const termPrompt = (page, t) => page.$eval(`${termSel(t)} .prompt .ps`, (s) => s.textContent);
+
+/** Types a line into terminal t, presses Enter and waits until its screen has grown. */
+export async function termType(page, t, line) {
+  const n = await page.$$eval(`${termSel(t)} pre`, (p) => p.length);
+  await page.fill(termInput(t), line);
+  await page.press(termInput(t), 'Enter');
+  await page.waitForFunction(([sel, k]) => document.querySelectorAll(sel).length > k, [`${termSel(t)} pre`, n]);
+}
+
+/** Waits until terminal t's screen matches `re`. */
+export async function waitTermScreen(page, t, re, timeout = 20000) {
+  await page.waitForFunction(([sel, src, flags]) => new RegExp(src, flags).test(
+    [...document.querySelectorAll(`${sel} .screen pre`)].map((p) => p.textContent).join('\n')),
+  [termSel(t), re.source, re.flags], { timeout });
+}

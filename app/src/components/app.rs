@@ -605,7 +605,7 @@ pub fn app() -> Html {
                         <div class="terms" style={ format!("--terms: {}", d.terminals().len()) }>
                             { for d.terminals().iter().map(|term| html! {
                                 <Terminal key={term.id} lang={l} id={term.id} screen={term.screen()} busy={term.busy()}
-                                    prompt={term.prompt()} closable={d.terminals().len() > 1}
+                                    prompt={term.prompt()} shell={term.shell_prompt().map(AttrValue::from)} closable={d.terminals().len() > 1}
                                     focus={*focus_term == Some(term.id)} on_action={on_term.clone()}
                                     on_complete={on_complete.clone()} />
                             }) }

@@ -20,6 +20,9 @@ pub struct TerminalProps {
     pub busy: bool,
     /// Its prompt, when it reads a line.
     pub prompt: Option<&'static str>,
+    /// The container shell's prompt, when `docker exec -it … bash` opened one here.
+    #[prop_or_default]
+    pub shell: Option<AttrValue>,
     /// Whether it may close (the last terminal stays).
     pub closable: bool,
     /// Take the keyboard focus when shown (a terminal just opened).
@@ -176,7 +179,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let title = format!("{} {t}", text(l, Label::Terminal));
     let input_id = input_id(t);
     let (ps, hint, submit) = match (props.busy, props.prompt) {
-        (false, _) => ("$", text(l, Label::TerminalHint), text(l, Label::Run)),
+        (false, _) => (
+            props.shell.as_deref().unwrap_or("$"),
+            text(l, Label::TerminalHint),
+            text(l, Label::Run),
+        ),
         (true, Some(p)) => (p, text(l, Label::ProgramReads), text(l, Label::Send)),
         (true, None) => ("", text(l, Label::ProgramRuns), text(l, Label::Send)),
     };
@@ -200,6 +207,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <div class="screen" ref={screen} role="log" aria-live="polite" aria-label={title.clone()}>
                 { for props.screen.lines.iter().map(|line| match line {
                     Line::Command(c) => html! { <pre class="cmd">{ format!("$ {c}") }</pre> },
+                    Line::ShellCommand(c) => html! { <pre class="cmd in-shell">{ c.clone() }</pre> },
                     Line::Input(s) => html! { <pre class="in">{ s.clone() }</pre> },
                     Line::Out(o) => html! { <pre class="out">{ o.clone() }</pre> },
                     Line::Err(e) => html! { <pre class="err">{ e.clone() }</pre> },

@@ -259,6 +259,11 @@ pub fn compose(cluster: &mut Cluster, args: &[&str]) -> CommandOutput {
         if skip {
             continue;
         }
+        // `up` leaves a running container as it is, as Compose v2 says.
+        if verb == "up" && st == Some(HostStatus::Running) {
+            err.push_str(&format!(" Container {t}  Running\n"));
+            continue;
+        }
         let _ = cluster.host_action(t, action);
         err.push_str(&format!(" Container {t}  {ing}\n Container {t}  {ed}\n"));
     }
