@@ -40,6 +40,19 @@ fn prose(html: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(html.to_string()))
 }
 
+/// Whether an output holds a column-aligned table (`docker compose ps`, `kafka-consumer-groups
+/// --describe`): a line with three or more gaps of two spaces or more between words. Such output
+/// keeps its lines unwrapped (and scrolls sideways) so that the columns stay under their headers.
+fn is_table(output: &str) -> bool {
+    output.lines().any(|line| {
+        line.trim()
+            .split("  ")
+            .filter(|part| !part.trim().is_empty())
+            .count()
+            >= 4
+    })
+}
+
 #[function_component(Tutorial)]
 pub fn tutorial(props: &TutorialProps) -> Html {
     let l = props.lang;
@@ -106,7 +119,7 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                     </div>
                     <pre class="cell-source">{ cell.source.trim_end() }</pre>
                     { for run.map(|r| html! {
-                        <pre class={classes!("cell-output", (r.exit_code != 0).then_some("failed"))}>{ r.output.trim_end() }</pre>
+                        <pre class={classes!("cell-output", (r.exit_code != 0).then_some("failed"), is_table(&r.output).then_some("table"))}>{ r.output.trim_end() }</pre>
                     }) }
                 </div>
             }
@@ -167,5 +180,29 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                     { format!("{} →", text(l, Label::Next)) }</button>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_table;
+
+    #[test]
+    fn aligned_tables_are_told_from_prose_and_tab_separated_lines() {
+        assert!(is_table(
+            "NAME         IMAGE                        SERVICE      STATUS\nzookeeper1   zookeeper:3.7  zookeeper1   Up"
+        ));
+        assert!(is_table(
+            "\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG"
+        ));
+        assert!(!is_table(
+            "\tTopic: my-topic\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2"
+        ));
+        assert!(!is_table(
+            "Created topic my-topic.\n{\"version\":1,\"brokerid\":1}"
+        ));
+        assert!(!is_table(
+            " Container kafka1  Stopping\n Container kafka1  Stopped"
+        ));
     }
 }
