@@ -153,6 +153,15 @@ pub fn tutorial(props: &TutorialProps) -> Html {
         Callback::from(move |_| cb.emit(to))
     };
     let last = nb.steps.len() - 1;
+    let next_chapter = props
+        .chapter
+        .filter(|c| step_index >= last && c + 1 < chapters::count())
+        .map(|c| {
+            let title = chapters::load(c + 1, l)
+                .map(|n| n.title)
+                .unwrap_or_default();
+            (c + 1, title)
+        });
     html! {
         <div class="tutorial">
             <h2>{ text(l, Label::Tutorial) }</h2>
@@ -176,8 +185,15 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                 <button id="prev-step" disabled={step_index == 0} onclick={go(step_index.saturating_sub(1))}>
                     { format!("← {}", text(l, Label::Previous)) }</button>
                 <button id="reset-step" onclick={props.on_reset_step.reform(|_| ())}>{ text(l, Label::ResetStep) }</button>
-                <button id="next-step" class="primary" disabled={step_index >= last} onclick={go((step_index + 1).min(last))}>
-                    { format!("{} →", text(l, Label::Next)) }</button>
+                if let Some(next) = next_chapter {
+                    // On the last step, the way on is the next chapter (not a disabled button).
+                    <button id="next-chapter" class="primary" title={next.1.clone()}
+                        onclick={props.on_chapter.reform(move |_| Some(next.0))}>
+                        { format!("{} →", text(l, Label::NextChapter)) }</button>
+                } else {
+                    <button id="next-step" class="primary" disabled={step_index >= last} onclick={go((step_index + 1).min(last))}>
+                        { format!("{} →", text(l, Label::Next)) }</button>
+                }
             </div>
         </div>
     }
