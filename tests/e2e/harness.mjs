@@ -4,6 +4,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,4 +120,70 @@ export async function waitTermScreen(page, t, re, timeout = 20000) {
   await page.waitForFunction(([sel, src, flags]) => new RegExp(src, flags).test(
     [...document.querySelectorAll(`${sel} .screen pre`)].map((p) => p.textContent).join('\n')),
   [termSel(t), re.source, re.flags], { timeout });
+}
+
+// ---- Tutorial helpers: what a student does with the tutorial panel. ----
+
+/** Clicks the language button until the page speaks `tag` (`ko` or `en`). */
+export async function switchLanguage(page, tag) {
+  await page.waitForSelector('#lang-switch');
+  if ((await page.getAttribute('html', 'lang')) !== tag) await page.click('#lang-switch');
+  await page.waitForSelector(`html[lang="${tag}"]`);
+}
+
+/** The chapter list's entries, as the student reads them (title and progress mark). */
+export const chapterList = (page) => page.$$eval('#chapter option', (o) => o.map((x) => x.textContent));
+
+/** Opens the chapter whose title starts with `titlePrefix` on a fresh cluster. */
+export async function openChapter(page, titlePrefix) {
+  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
+  const value = await page.$eval('#chapter', (sel, prefix) =>
+    [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
+  assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
+  // Through the sandbox first, so that reopening the same chapter still starts it afresh.
+  await page.selectOption('#chapter', '');
+  await page.selectOption('#chapter', value);
+  await page.waitForSelector('.step[data-step="0"]');
+}
+
+/** Clicks each Run button of the open step in order, waiting for each cell's output; returns the count. */
+export async function runCells(page, { timeout = 60000 } = {}) {
+  const cells = await page.$$('.step .cell');
+  for (let i = 0; i < cells.length; i++) {
+    await page.click(`.step .cell[data-cell="${i}"] .run-cell`);
+    await page.waitForSelector(`.step .cell[data-cell="${i}"].ran .cell-output`, { timeout });
+  }
+  assert.equal(await page.$$eval('.step .cell-output.failed', (o) => o.length), 0, 'no cell failed');
+  return cells.length;
+}
+
+/** Waits until every goal of the open step is green; returns their texts. */
+export async function goalsMet(page, { timeout = 20000 } = {}) {
+  try {
+    await page.waitForFunction(() => {
+      const goals = [...document.querySelectorAll('.step .goal')];
+      return goals.length > 0 && goals.every((g) => g.classList.contains('met'));
+    }, null, { timeout });
+  } catch (e) {
+    const open = await page.$$eval('.step .goal:not(.met)', (g) => g.map((x) => x.textContent));
+    const step = await page.$eval('.step h4', (h) => h.textContent).catch(() => '?');
+    const out = await page.$$eval('.step .cell-output', (o) => o.map((x) => x.textContent).join('\n')).catch(() => '');
+    throw new Error(`step "${step}": goals still open: ${open.join(' | ')}\n--- its cells printed:\n${out}`, { cause: e });
+  }
+  return page.$$eval('.step .goal', (g) => g.map((x) => x.textContent));
+}
+
+/** Every cell output of the open step, joined. */
+export const stepOutputs = (page) => page.$$eval('.step .cell-output', (o) => o.map((x) => x.textContent).join('\n'));
+
+/**
+ * Types a line into terminal 1 and presses Enter; resolves to what the terminal printed after it
+ * (once it printed something).
+ */
+export async function runInTerminal(page, line, { timeout = 60000 } = {}) {
+  const before = await page.$$eval('.terminal pre', (p) => p.length);
+  await page.fill('#terminal-input', line);
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before, { timeout });
+  return page.$$eval('.terminal pre', (ps, n) => ps.slice(n).map((p) => p.textContent).join('\n'), before);
 }

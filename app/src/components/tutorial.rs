@@ -40,6 +40,19 @@ fn prose(html: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(html.to_string()))
 }
 
+/// Whether an output holds a column-aligned table (`docker compose ps`, `kafka-consumer-groups
+/// --describe`): a line with three or more gaps of two spaces or more between words. Such output
+/// keeps its lines unwrapped (and scrolls sideways) so that the columns stay under their headers.
+fn is_table(output: &str) -> bool {
+    output.lines().any(|line| {
+        line.trim()
+            .split("  ")
+            .filter(|part| !part.trim().is_empty())
+            .count()
+            >= 4
+    })
+}
+
 #[function_component(Tutorial)]
 pub fn tutorial(props: &TutorialProps) -> Html {
     let l = props.lang;
@@ -106,7 +119,7 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                     </div>
                     <pre class="cell-source">{ cell.source.trim_end() }</pre>
                     { for run.map(|r| html! {
-                        <pre class={classes!("cell-output", (r.exit_code != 0).then_some("failed"))}>{ r.output.trim_end() }</pre>
+                        <pre class={classes!("cell-output", (r.exit_code != 0).then_some("failed"), is_table(&r.output).then_some("table"))}>{ r.output.trim_end() }</pre>
                     }) }
                 </div>
             }
@@ -140,6 +153,15 @@ pub fn tutorial(props: &TutorialProps) -> Html {
         Callback::from(move |_| cb.emit(to))
     };
     let last = nb.steps.len() - 1;
+    let next_chapter = props
+        .chapter
+        .filter(|c| step_index >= last && c + 1 < chapters::count())
+        .map(|c| {
+            let title = chapters::load(c + 1, l)
+                .map(|n| n.title)
+                .unwrap_or_default();
+            (c + 1, title)
+        });
     html! {
         <div class="tutorial">
             <h2>{ text(l, Label::Tutorial) }</h2>
@@ -163,9 +185,40 @@ pub fn tutorial(props: &TutorialProps) -> Html {
                 <button id="prev-step" disabled={step_index == 0} onclick={go(step_index.saturating_sub(1))}>
                     { format!("← {}", text(l, Label::Previous)) }</button>
                 <button id="reset-step" onclick={props.on_reset_step.reform(|_| ())}>{ text(l, Label::ResetStep) }</button>
-                <button id="next-step" class="primary" disabled={step_index >= last} onclick={go((step_index + 1).min(last))}>
-                    { format!("{} →", text(l, Label::Next)) }</button>
+                if let Some(next) = next_chapter {
+                    // On the last step, the way on is the next chapter (not a disabled button).
+                    <button id="next-chapter" class="primary" title={next.1.clone()}
+                        onclick={props.on_chapter.reform(move |_| Some(next.0))}>
+                        { format!("{} →", text(l, Label::NextChapter)) }</button>
+                } else {
+                    <button id="next-step" class="primary" disabled={step_index >= last} onclick={go((step_index + 1).min(last))}>
+                        { format!("{} →", text(l, Label::Next)) }</button>
+                }
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_table;
+
+    #[test]
+    fn aligned_tables_are_told_from_prose_and_tab_separated_lines() {
+        assert!(is_table(
+            "NAME         IMAGE                        SERVICE      STATUS\nzookeeper1   zookeeper:3.7  zookeeper1   Up"
+        ));
+        assert!(is_table(
+            "\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG"
+        ));
+        assert!(!is_table(
+            "\tTopic: my-topic\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2"
+        ));
+        assert!(!is_table(
+            "Created topic my-topic.\n{\"version\":1,\"brokerid\":1}"
+        ));
+        assert!(!is_table(
+            " Container kafka1  Stopping\n Container kafka1  Stopped"
+        ));
     }
 }
