@@ -641,7 +641,7 @@ mod tests {
             serde_json::to_string(&ours).unwrap(),
             serde_json::to_string(&std).unwrap()
         );
-        let pairs = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        let pairs = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
         let a: OrdMap<i32, char> = pairs.iter().copied().collect();
         let b: BTreeMap<i32, char> = pairs.iter().copied().collect();
         assert!(a.iter().eq(b.iter()));
@@ -652,7 +652,7 @@ mod tests {
 
     #[test]
     fn the_set_behaves_as_a_btree_set() {
-        let items = vec![5, 3, 9, 3, 1, 9, 0];
+        let items = [5, 3, 9, 3, 1, 9, 0];
         let ours: OrdSet<i32> = items.iter().copied().collect();
         let std: BTreeSet<i32> = items.iter().copied().collect();
         assert!(ours.iter().eq(std.iter()));
