@@ -9,8 +9,8 @@ use kafka_playground_core::cli::{run_script, CommandOutput, ScriptOutput};
 use kafka_playground_core::compose::parse_compose;
 use kafka_playground_core::notebook::run::cell_output;
 use kafka_playground_core::notebook::Cell;
+use kafka_playground_core::ordered::OrdMap as BTreeMap;
 use kafka_playground_core::{Cluster, ClusterConfig};
-use std::collections::BTreeMap;
 
 /// Speeds offered by the time controls (virtual ms per real ms).
 pub const SPEEDS: [f64; 8] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0];

@@ -7,9 +7,10 @@
 
 use crate::isr_history::CAPACITY;
 use kafka_playground_core::cluster_groups::GroupView;
+use kafka_playground_core::ordered::OrdMap as BTreeMap;
 use kafka_playground_core::sim::node::HostId;
 use kafka_playground_core::snapshot::TopicView;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Rates and lags at one instant of virtual time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

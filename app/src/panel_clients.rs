@@ -11,10 +11,11 @@ use kafka_playground_core::client::membership::{Membership, Phase};
 use kafka_playground_core::client::producer::ProducerConfig;
 use kafka_playground_core::cluster_groups::MemberState;
 use kafka_playground_core::kafka::assignor::Strategy;
+use kafka_playground_core::ordered::OrdMap as BTreeMap;
 use kafka_playground_core::sim::node::HostId;
 use kafka_playground_core::Cluster;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Journal lines holding a panel action start with this (a comment for `run_script`).
 pub const JOURNAL_PREFIX: &str = "# panel ";

@@ -4,8 +4,8 @@
 use crate::components::tutorial::CellRun;
 use crate::driver::Driver;
 use kafka_playground_core::notebook::Notebook;
+use kafka_playground_core::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Cell outputs of the open chapter, by (step, cell index within the step).
 #[derive(Default)]

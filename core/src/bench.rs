@@ -106,9 +106,9 @@ use crate::client::consumer::OffsetReset;
 use crate::client::membership::Membership;
 use crate::client::producer::ProducerConfig;
 use crate::cluster::HostAction;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::HostId;
 use crate::sim::RunState;
-use std::collections::BTreeMap;
 
 /// The workload's own topic: three partitions on all three brokers.
 pub const BENCH_TOPIC: &str = "bench";

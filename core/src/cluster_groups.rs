@@ -6,7 +6,7 @@
 //! Like [`Cluster::topics`], these read the processes' state directly: no request is sent, no
 //! event happens and nothing random is drawn, so looking never changes the run.
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use crate::broker::coordinator::OFFSETS_TOPIC;
 use crate::client::membership::Phase;

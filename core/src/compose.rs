@@ -10,7 +10,7 @@
 mod yaml;
 
 use crate::config::{BrokerConfig, ClusterConfig, Listener, ZkServerConfig};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use std::fmt;
 use yaml::{Entry, Kind, Node};
 

@@ -21,6 +21,7 @@ pub mod compose;
 pub mod config;
 pub mod kafka;
 pub mod notebook;
+pub mod ordered;
 pub mod scenario;
 pub mod sim;
 pub mod snapshot;

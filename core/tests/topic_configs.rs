@@ -3,7 +3,7 @@
 //! by `kafka-topics --describe` under `Configs:`; topic configs set in a broker's own
 //! properties (the compose file) show up too, as STATIC_BROKER_CONFIG entries do in Kafka.
 
-use std::collections::BTreeMap;
+use kafka_playground_core::ordered::OrdMap as BTreeMap;
 
 use kafka_playground_core::compose::{parse_compose, SEED_COMPOSE};
 use kafka_playground_core::Cluster;

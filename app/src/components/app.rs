@@ -27,7 +27,7 @@ use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
-use std::collections::BTreeSet;
+use kafka_playground_core::ordered::OrdSet as BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

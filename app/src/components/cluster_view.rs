@@ -3,10 +3,10 @@
 
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
+use kafka_playground_core::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use kafka_playground_core::snapshot::{
     BrokerView, HostKind, HostStatus, HostView, InFlight, Snapshot, TopicView, ZkMode, ZkServerView,
 };
-use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

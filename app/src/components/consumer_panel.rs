@@ -17,8 +17,8 @@ use kafka_playground_core::cli::python_repr::value_repr;
 use kafka_playground_core::client::membership::Phase;
 use kafka_playground_core::cluster_groups::GroupView;
 use kafka_playground_core::kafka::describe::GroupState;
+use kafka_playground_core::ordered::OrdMap as BTreeMap;
 use kafka_playground_core::snapshot::TopicView;
-use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

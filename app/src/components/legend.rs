@@ -2,7 +2,7 @@
 
 use crate::i18n::{text, Label, Lang};
 use crate::message_kind::MessageKind;
-use std::collections::BTreeSet;
+use kafka_playground_core::ordered::OrdSet as BTreeSet;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -4,7 +4,7 @@
 //! node's job, so these rules stay the same when the metadata store changes.
 
 use crate::broker::messages::{BrokerId, BrokerInfo, PartitionState, NO_LEADER};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 
 pub type PartitionKey = (String, i32);
 

@@ -7,7 +7,7 @@
 use crate::broker::controller::{Change, ControllerContext, PartitionKey};
 use crate::broker::messages::{BrokerId, ElectionType, PartitionState, LEADER_DURING_DELETE};
 use crate::kafka::assignment::{assign_replicas_to_brokers, BrokerMetadata};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 
 /// A replica's deletion state (ReplicaStateMachine, deletion part).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use crate::broker::messages::{GroupRequest, GroupResponse, KafkaMessage};
 use crate::broker::zk_state as zs;
 use crate::kafka::group::{Group, GroupConfig, GroupError, GroupState, JoinResult, Replies};
 use crate::kafka::partitioner::coordinator_partition;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::{Ctx, HostId, Message, Timer};
-use std::collections::BTreeMap;
 
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 

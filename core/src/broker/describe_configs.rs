@@ -5,7 +5,7 @@
 //! (DYNAMIC_TOPIC_CONFIG) over the topic configs set in its own properties
 //! (STATIC_BROKER_CONFIG). `kafka-topics --describe` prints exactly those under `Configs:`.
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use super::zk_state as zs;
 use super::{Broker, Pending};

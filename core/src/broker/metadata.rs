@@ -8,7 +8,7 @@ use crate::broker::messages::{
     NO_LEADER,
 };
 use crate::kafka::topic_name;
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct MetadataCache {

@@ -29,6 +29,7 @@ pub mod zk_state;
 use crate::compose::BrokerSettings;
 use crate::kafka::assignment::{assign_replicas_to_brokers, BrokerMetadata};
 use crate::kafka::topic_name;
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::event::EventKind;
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 use crate::zookeeper::client::{ClientState, ZkClient};
@@ -40,7 +41,6 @@ use messages::{
 };
 use metadata::MetadataCache;
 use replica::Replicas;
-use std::collections::{BTreeMap, BTreeSet};
 use zk_state as zs;
 
 /// JVM start and log loading before KafkaServer connects to ZooKeeper.

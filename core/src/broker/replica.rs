@@ -9,7 +9,7 @@ use crate::broker::log::{NewRecord, PartitionLog};
 use crate::broker::messages::{
     BrokerId, FetchPartition, FetchedPartition, KafkaMessage, PartitionState, NO_LEADER,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 
 /// Records returned per partition per fetch (a stand-in for `max.partition.fetch.bytes`).
 pub const MAX_FETCH_RECORDS: usize = 500;

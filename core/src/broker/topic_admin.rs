@@ -18,10 +18,10 @@ use super::{zs, Broker, BrokerTimer, Pending};
 use crate::broker::controller::PartitionKey;
 use crate::broker::messages::{BrokerId, CreateResult, ElectionType, KafkaMessage};
 use crate::kafka::assignment::BrokerMetadata;
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::event::EventKind;
 use crate::sim::node::{Ctx, HostId, Message, Timer};
 use crate::zookeeper::messages::{KeeperError, Op, OpOutcome, OpResult};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `/admin/delete_topics`: the controller watches its children.
 pub const DELETE_TOPICS: &str = "/admin/delete_topics";

@@ -6,8 +6,8 @@ use crate::broker::controller_admin::{ElectionOutcome, ReplicaDeletion};
 use crate::broker::messages::{BrokerInfo, ElectionType};
 use crate::cluster::Cluster;
 use crate::kafka::assignment::{assign_replicas_to_brokers, BrokerMetadata};
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::event::EventKind;
-use std::collections::BTreeMap;
 
 fn booted(seed: u64) -> Cluster {
     let mut c = Cluster::seed_cluster(seed);
@@ -237,7 +237,7 @@ fn alter_adds_partitions_with_kafkas_assignment_and_they_take_records() {
         "kafka-console-consumer --bootstrap-server 127.0.0.1:9091 --topic grow --from-beginning --timeout-ms 3000 --property print.partition=true",
         None,
     );
-    let parts: std::collections::BTreeSet<i32> = out
+    let parts: crate::ordered::OrdSet<i32> = out
         .stdout
         .lines()
         .filter_map(|l| {

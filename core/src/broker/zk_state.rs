@@ -3,8 +3,8 @@
 //! Pure functions: the broker and controller decide, this module only spells.
 
 use crate::broker::messages::{BrokerId, BrokerInfo, Endpoint};
+use crate::ordered::OrdMap as BTreeMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Persistent paths every broker makes sure exist at startup (`KafkaZkClient.makeSurePersistentPathsExists`),
 /// parents before children.

@@ -22,8 +22,8 @@ use crate::kafka::group_describe::{
     describe_members, describe_offsets, describe_state, list, Coordinator, GroupOffsets,
 };
 use crate::kafka::partitioner::java_string_hash;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::HostId;
-use std::collections::BTreeMap;
 
 /// `default.api.timeout.ms` for one call of `--list` / `--describe`.
 const CALL_TIMEOUT_MS: u64 = 30_000;

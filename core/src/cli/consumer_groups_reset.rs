@@ -20,8 +20,8 @@ use crate::cluster::Cluster;
 use crate::kafka::assignor::{java_hash_order, topic_partition_hash};
 use crate::kafka::describe::GroupState;
 use crate::kafka::partitioner::java_string_hash;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::zookeeper::wall_clock_ms;
-use std::collections::BTreeMap;
 
 /// The reset specifications (`allResetOffsetScenarioOpts`).
 pub const SCENARIOS: [&str; 8] = [

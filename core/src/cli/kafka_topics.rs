@@ -1,7 +1,7 @@
 //! `kafka-topics` (3.0, `--bootstrap-server` only: `--zookeeper` was removed): create, list
 //! and describe through an admin client on the simulator, printing what TopicCommand prints.
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use crate::broker::admin::{AdminCall, AdminResult};
 use crate::broker::messages::{CreatableTopic, TopicMetadata};

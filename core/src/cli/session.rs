@@ -15,8 +15,8 @@ use crate::cli::container_shell;
 use crate::cli::jobs::Job;
 use crate::cli::CommandOutput;
 use crate::cluster::Cluster;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::HostId;
-use std::collections::BTreeMap;
 
 /// How long Ctrl-D/Ctrl-C may take a console producer to deliver what it sent (virtual ms),
 /// as for a here-document.

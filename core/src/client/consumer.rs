@@ -14,8 +14,8 @@ use crate::broker::messages::{
 };
 use crate::kafka::assignor::java_hash_order;
 use crate::kafka::partitioner::java_string_hash;
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The logger of the group member's lines (`AbstractCoordinator` logs with the subclass).
 const COORDINATOR_LOGGER: &str = "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator";

@@ -9,7 +9,7 @@
 use crate::broker::messages::{BrokerId, GroupRequest, GroupResponse};
 use crate::kafka::assignor::{assign, Strategy, Subscription, DEFAULT_STRATEGIES};
 use crate::kafka::group::{JoinRequest, JoinResponse};
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 type TopicPartition = (String, i32);
 

@@ -10,8 +10,8 @@ pub mod producer;
 
 use crate::broker::admin::Dialable;
 use crate::broker::messages::{BrokerId, KafkaMessage, TopicMetadata, NO_LEADER};
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::{Ctx, HostId, Message};
-use std::collections::BTreeMap;
 
 /// `request.timeout.ms` (30 s for both clients).
 pub const REQUEST_TIMEOUT_MS: u64 = 30_000;

@@ -7,8 +7,8 @@ use super::{ClientMetadata, KafkaClientTimer, REQUEST_TIMEOUT_MS, RETRY_BACKOFF_
 use crate::broker::admin::Dialable;
 use crate::broker::messages::{KafkaMessage, NewRecord};
 use crate::kafka::partitioner::partition_for_key;
+use crate::ordered::OrdMap as BTreeMap;
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
-use std::collections::BTreeMap;
 
 /// `max.block.ms`: how long `send()` waits for a topic's metadata.
 const MAX_BLOCK_MS: u64 = 60_000;

@@ -5,8 +5,8 @@
 //! `<<` merge keys (common in compose files) are resolved here; duplicate keys are refused as
 //! docker compose refuses them.
 
+use crate::ordered::OrdMap as BTreeMap;
 use saphyr_parser::{Event, Parser, ScalarStyle};
-use std::collections::BTreeMap;
 
 /// Caps that keep hostile input (deep nesting, alias bombs) from exhausting the page.
 const MAX_DEPTH: usize = 64;

@@ -5,7 +5,7 @@
 //! are parameters so the simulator's seeded RNG picks them (Kafka's tests pass one
 //! `fixedStartIndex` for both, which callers reproduce by passing the same value twice).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use std::fmt;
 
 /// A broker as the assignment sees it (`kafka.admin.BrokerMetadata`).

@@ -8,8 +8,8 @@
 //! thing we cannot know is the order the leader inserted colliding keys in (it follows the
 //! coordinator's member map): ties inside one hash bucket keep the member-id order.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::partitioner::java_string_hash;
 

@@ -317,7 +317,7 @@ pub fn assignment_text(assignment: &[(String, i32)]) -> String {
     if assignment.is_empty() {
         return MISSING.to_string();
     }
-    let mut by_topic: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
+    let mut by_topic: crate::ordered::OrdMap<&str, Vec<i32>> = Default::default();
     for (t, p) in assignment {
         by_topic.entry(t).or_default().push(*p);
     }

@@ -23,7 +23,7 @@
 //! otherwise ILLEGAL_GENERATION; OffsetFetch answers offset -1; DescribeGroups answers
 //! [`GroupDescription::dead`].
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use super::assignor::{Subscription, TopicPartition};
 pub use super::describe::GroupState;

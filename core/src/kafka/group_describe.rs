@@ -8,7 +8,7 @@
 //! stably by partition number only, so same-numbered partitions of different topics keep the
 //! hash order, which we reproduce ([`super::assignor::java_hash_order`]).
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use super::assignor::{java_hash_order, java_hash_order_in, topic_partition_hash, TopicPartition};
 use super::describe::{

@@ -3,11 +3,11 @@
 //! Links behave like TCP: delivery on one directed link is FIFO, and loss shows up as
 //! retransmission delay (RTO doubling, at most 6 transmissions); 100 % loss drops everything.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::node::HostId;
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Behaviour of one directed link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

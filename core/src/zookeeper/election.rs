@@ -1,8 +1,8 @@
 //! Fast leader election (FastLeaderElection.java) as a pure state machine: it consumes
 //! notifications and tells the server what to do (broadcast, reply, finalize, decide).
 
+use crate::ordered::OrdMap as BTreeMap;
 use crate::zookeeper::messages::{Notification, PeerState, Vote};
-use std::collections::BTreeMap;
 
 /// `finalizeWait`: initial notification timeout and the wait after a quorum agrees.
 pub const FINALIZE_WAIT_MS: u64 = 200;

@@ -4,6 +4,7 @@
 //! Disk (survives stop/kill): the transaction log and the accepted/current epochs. Everything
 //! else is rebuilt on start, as the real server reloads its snapshot and log.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::event::{EventKind, ZkMode};
 use crate::sim::node::{Ctx, HostId, Message, Node, Timer};
 use crate::zookeeper::election::{Election, FINALIZE_WAIT_MS};
@@ -15,7 +16,6 @@ use crate::zookeeper::session::SessionTracker;
 use crate::zookeeper::tree::{DataTree, Trigger};
 use crate::zookeeper::wall_clock_ms;
 use crate::zookeeper::watches::Watches;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// zoo.cfg of the `zookeeper:3.7` image.

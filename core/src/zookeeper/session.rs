@@ -1,7 +1,7 @@
 //! The leader's session tracker: deadlines rounded up to the tick, as ZooKeeper's
 //! `ExpiryQueue` does. Only the leader expires sessions; a new leader re-arms them all.
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 #[derive(Clone, Debug)]
 struct Entry {

@@ -1,9 +1,10 @@
 //! The data tree: znodes with data and stat, ephemeral owners, sessions. A pure state machine:
 //! the same transactions applied in zxid order give the same tree on every server.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::zookeeper::messages::{KeeperError, Op, OpError, OpOutcome, OpResult, Txn, WatchType};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a: a fixed (unseeded) hasher, so lookups are fast and nothing depends on a random

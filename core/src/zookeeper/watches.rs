@@ -1,9 +1,9 @@
 //! Server-local one-shot watches: registered by reads, fired (and forgotten) after a commit.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use crate::sim::node::HostId;
 use crate::zookeeper::messages::WatchType;
 use crate::zookeeper::tree::Trigger;
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default)]
 pub struct Watches {

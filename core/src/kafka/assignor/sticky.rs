@@ -2,8 +2,8 @@
 //! subscribes to the same topics the quota-based `constrainedAssign` runs, otherwise the older
 //! `generalAssign` that balances by moving partitions one at a time.
 
+use crate::ordered::{OrdMap as BTreeMap, OrdSet as BTreeSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     java_bucket, java_cmp, java_table_size, member_order, topic_partition_hash, Subscription,

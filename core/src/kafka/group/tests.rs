@@ -483,7 +483,7 @@ fn unchanged_follower_rejoin_does_not_rebalance() {
 #[test]
 fn leader_assigns_with_the_assignor() {
     use crate::kafka::assignor::{assign, Strategy};
-    use std::collections::BTreeMap;
+    use crate::ordered::OrdMap as BTreeMap;
     let mut g = group();
     let (a, _) = join(&mut g, 0, "consumer-my-group-1", "b0");
     let (b, _) = join(&mut g, 0, "consumer-my-group-2", "a0");
