@@ -14,7 +14,7 @@
 //! `group\ttopic\tpartition` and the offset as value; group metadata has key `group` and a
 //! one-line description as value; a null value is a tombstone.
 
-use std::collections::BTreeMap;
+use crate::ordered::OrdMap as BTreeMap;
 
 use super::coordinator::OFFSETS_TOPIC;
 use super::{Broker, BrokerTimer};
