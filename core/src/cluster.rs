@@ -942,7 +942,12 @@ impl Cluster {
             }));
         }
         let book = self.dial_book();
-        if let Some(d) = book.iter().find(|d| d.address == addr) {
+        // On the host, `localhost` is 127.0.0.1: the ports the containers publish.
+        let as_typed = match host {
+            "localhost" => format!("127.0.0.1:{port}"),
+            _ => addr.to_string(),
+        };
+        if let Some(d) = book.iter().find(|d| d.address == as_typed) {
             return Ok(Some(d.clone()));
         }
         let known = self.host_id(host).is_some()

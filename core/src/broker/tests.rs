@@ -181,6 +181,14 @@ fn create_errors_are_worded_as_kafka_and_change_nothing() {
         ),
         "my-topic\n"
     );
+    // On the host, localhost is 127.0.0.1: the brokers' published ports.
+    assert_eq!(
+        run(
+            &mut c,
+            "kafka-topics --list --bootstrap-server localhost:9092"
+        ),
+        "my-topic\n"
+    );
     // Unknown host: DNS fails at once; a port nobody listens on: the API timeout (60 s).
     let out = c.run_command("kafka-topics --list --bootstrap-server nosuch:9092", None);
     assert_eq!(out.exit_code, 1);
