@@ -3,49 +3,10 @@
 // counts, high watermarks, "broker N has every record of T") — in Korean, then in English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot, switchLanguage, openChapter, runCells, goalsMet, stepOutputs as outputs } from './harness.mjs';
 
 const env = withBrowser();
 
-/** Clicks the language button until the page speaks `tag` (`ko` or `en`). */
-async function switchLanguage(page, tag) {
-  await page.waitForSelector('#lang-switch');
-  if ((await page.getAttribute('html', 'lang')) !== tag) await page.click('#lang-switch');
-  await page.waitForSelector(`html[lang="${tag}"]`);
-}
-
-/** Opens the chapter whose title starts with `titlePrefix` on a fresh cluster. */
-async function openChapter(page, titlePrefix) {
-  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
-  const value = await page.$eval('#chapter', (sel, prefix) =>
-    [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
-  assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
-  await page.selectOption('#chapter', '');
-  await page.selectOption('#chapter', value);
-  await page.waitForSelector('.step[data-step="0"]');
-}
-
-/** Clicks each Run button of the open step in order, waiting for each cell's output. */
-async function runCells(page) {
-  const cells = await page.$$('.step .cell');
-  for (let i = 0; i < cells.length; i++) {
-    await page.click(`.step .cell[data-cell="${i}"] .run-cell`);
-    await page.waitForSelector(`.step .cell[data-cell="${i}"].ran .cell-output`, { timeout: 60000 });
-  }
-  assert.equal(await page.$$eval('.step .cell-output.failed', (o) => o.length), 0, 'no cell failed');
-  return cells.length;
-}
-
-/** Waits until every goal of the open step is green; returns their texts. */
-async function goalsMet(page) {
-  await page.waitForFunction(() => {
-    const goals = [...document.querySelectorAll('.step .goal')];
-    return goals.length > 0 && goals.every((g) => g.classList.contains('met'));
-  }, null, { timeout: 20000 });
-  return page.$$eval('.step .goal', (g) => g.map((x) => x.textContent));
-}
-
-const outputs = (page) => page.$$eval('.step .cell-output', (o) => o.map((x) => x.textContent).join('\n'));
 
 for (const [tag, title, everyRecord, lost] of [
   ['ko', '11. 복제와 장애', '브로커 1이 my-topic 토픽의 커밋된 레코드를 모두 갖고 있다', 'my-topic-0 파티션에 메시지가 3개 있다'],

@@ -3,41 +3,9 @@
 // (acks=all), and the goals turn green, group goals included — in Korean, then in English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot, switchLanguage, openChapter, runInTerminal, goalsMet } from './harness.mjs';
 
 const env = withBrowser();
-
-async function switchLanguage(page, tag) {
-  await page.waitForSelector('#lang-switch');
-  if ((await page.getAttribute('html', 'lang')) !== tag) await page.click('#lang-switch');
-  await page.waitForSelector(`html[lang="${tag}"]`);
-}
-
-async function openChapter(page, titlePrefix) {
-  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
-  const value = await page.$eval('#chapter', (sel, prefix) =>
-    [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
-  assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
-  await page.selectOption('#chapter', '');
-  await page.selectOption('#chapter', value);
-  await page.waitForSelector('.step[data-step="0"]');
-}
-
-async function runInTerminal(page, line) {
-  const before = await page.$$eval('.terminal pre', (p) => p.length);
-  await page.fill('#terminal-input', line);
-  await page.press('#terminal-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before, { timeout: 60000 });
-  return page.$$eval('.terminal pre', (ps, n) => ps.slice(n).map((p) => p.textContent).join('\n'), before);
-}
-
-async function goalsMet(page) {
-  await page.waitForFunction(() => {
-    const goals = [...document.querySelectorAll('.step .goal')];
-    return goals.length > 0 && goals.every((g) => g.classList.contains('met'));
-  }, null, { timeout: 30000 });
-  return page.$$eval('.step .goal', (g) => g.map((x) => x.textContent));
-}
 
 const PAYMENTS = [['kim', 'pay-100'], ['kang', 'pay-200'], ['han', 'pay-300'], ['kim', 'pay-400'], ['kang', 'pay-500'], ['han', 'pay-600']];
 
@@ -78,7 +46,7 @@ for (const [tag, title, configGoal, lagGoal] of [
           await page.waitForFunction((n) => document.querySelectorAll('#sent-list .sent-ok[data-offset]').length > n, before, { timeout: 30000 });
         }
       }
-      const goals = await goalsMet(page);
+      const goals = await goalsMet(page, { timeout: 30000 });
       if (s === 0) assert.ok(goals.some((g) => g.includes(configGoal)), goals.join(' | '));
       if (s === 2) await screenshot(page, `chapter12-${tag}-acks-all-one-down`);
       if (s === steps.length - 1) assert.ok(goals.some((g) => g.includes(lagGoal)), goals.join(' | '));

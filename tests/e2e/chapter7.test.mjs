@@ -3,50 +3,9 @@
 // first in Korean, then the same in English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, openPage, screenshot } from './harness.mjs';
+import { withBrowser, openPage, screenshot, switchLanguage, openChapter, runCells, goalsMet } from './harness.mjs';
 
 const env = withBrowser();
-
-/** Clicks the language button until the page speaks `tag` (`ko` or `en`). */
-async function switchLanguage(page, tag) {
-  await page.waitForSelector('#lang-switch');
-  if ((await page.getAttribute('html', 'lang')) !== tag) await page.click('#lang-switch');
-  await page.waitForSelector(`html[lang="${tag}"]`);
-}
-
-/** Opens the chapter whose title starts with `titlePrefix` on a fresh cluster. */
-async function openChapter(page, titlePrefix) {
-  await page.waitForSelector('#chapter option:nth-child(2)', { state: 'attached' }); // the chapters arrive after the first paint
-  const value = await page.$eval('#chapter', (sel, prefix) =>
-    [...sel.options].find((o) => o.textContent.startsWith(prefix))?.value, titlePrefix);
-  assert.ok(value !== undefined, `chapter "${titlePrefix}" listed`);
-  // Through the sandbox first, so that reopening the same chapter still starts it afresh.
-  await page.selectOption('#chapter', '');
-  await page.selectOption('#chapter', value);
-  await page.waitForSelector('.step[data-step="0"]');
-  // A fresh cluster booted as the headless runner boots it: one ZooKeeper leader already.
-  assert.equal(await page.$$eval('g.host.zookeeper.mode-leading', (g) => g.length), 1);
-}
-
-/** Clicks each Run button of the open step in order, waiting for each cell's output. */
-async function runCells(page) {
-  const cells = await page.$$('.step .cell');
-  for (let i = 0; i < cells.length; i++) {
-    await page.click(`.step .cell[data-cell="${i}"] .run-cell`);
-    await page.waitForSelector(`.step .cell[data-cell="${i}"].ran .cell-output`);
-  }
-  assert.equal(await page.$$eval('.step .cell-output.failed', (o) => o.length), 0, 'no cell failed');
-  return cells.length;
-}
-
-/** Waits until every goal of the open step is green; returns their texts. */
-async function goalsMet(page) {
-  await page.waitForFunction(() => {
-    const goals = [...document.querySelectorAll('.step .goal')];
-    return goals.length > 0 && goals.every((g) => g.classList.contains('met'));
-  }, null, { timeout: 20000 });
-  return page.$$eval('.step .goal', (g) => g.map((x) => x.textContent));
-}
 
 const lastOutput = (page) => page.$$eval('.step .cell-output', (o) => o.at(-1).textContent);
 
@@ -60,6 +19,8 @@ for (const [tag, title, goalText] of [
     const { page, context, errors } = await openPage(env.browser, env.server.url, { locale });
     await switchLanguage(page, tag);
     await openChapter(page, title);
+    // A fresh cluster booted as the headless runner boots it: one ZooKeeper leader already.
+    assert.equal(await page.$$eval('g.host.zookeeper.mode-leading', (g) => g.length), 1);
     const steps = await page.$$eval('.step-dot', (d) => d.length);
     assert.equal(steps, 7);
     for (let s = 0; s < steps; s++) {
