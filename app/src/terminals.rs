@@ -168,6 +168,11 @@ impl Term {
             .map(|_| self.session.shell_prompt().trim_end().to_string())
     }
 
+    /// The container whose shell this terminal is in, if any.
+    pub fn container(&self) -> Option<&str> {
+        self.session.container()
+    }
+
     /// The foreground program's prompt when it reads a line.
     pub fn prompt(&self) -> Option<&'static str> {
         self.session.prompt()

@@ -239,8 +239,11 @@ pub fn app() -> Html {
     };
     let on_complete = {
         let driver = driver.clone();
-        use_callback((), move |line: String, _| {
-            driver.borrow().cluster().complete(&line)
+        use_callback((), move |(t, line): (u32, String), _| {
+            let d = driver.borrow();
+            let container = d.terminals().iter().find(|term| term.id == t);
+            d.cluster()
+                .complete_in(&line, container.and_then(|term| term.container()))
         })
     };
     let on_new_terminal = {

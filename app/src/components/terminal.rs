@@ -29,8 +29,8 @@ pub struct TerminalProps {
     #[prop_or_default]
     pub focus: bool,
     pub on_action: Callback<TermAction>,
-    /// Tab completion of a command line.
-    pub on_complete: Callback<String, Completion>,
+    /// Tab completion of a command line typed in terminal N (its own shell: host or container).
+    pub on_complete: Callback<(u32, String), Completion>,
 }
 
 /// The input's id: `terminal-input` for terminal 1, `terminal-input-N` for the others.
@@ -129,7 +129,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 // moves the focus on as everywhere else (no keyboard trap).
                 "Tab" if !busy && !e.shift_key() && !ctrl && !field.value().is_empty() => {
                     let line = field.value();
-                    let r = on_complete.emit(line.clone());
+                    let r = on_complete.emit((t, line.clone()));
                     if r.line == line && r.candidates.is_empty() {
                         return;
                     }

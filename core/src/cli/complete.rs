@@ -133,11 +133,67 @@ const ZK_COMMANDS: [&str; 8] = [
     "stat",
 ];
 
+/// The completion of `word` (the end of `line`, after `head`) from the words that may follow.
+fn complete_from(line: &str, head: &str, word: &str, words: Vec<String>) -> Completion {
+    let mut fits: Vec<String> = words.into_iter().filter(|w| w.starts_with(word)).collect();
+    crate::sort::sort(&mut fits);
+    fits.dedup();
+    match fits.as_slice() {
+        [] => Completion {
+            line: line.to_string(),
+            candidates: Vec::new(),
+        },
+        [only] => Completion {
+            line: format!("{head}{only} "),
+            candidates: Vec::new(),
+        },
+        many => {
+            let common = many.iter().skip(1).fold(many[0].clone(), |acc, w| {
+                acc.chars()
+                    .zip(w.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a)
+                    .collect()
+            });
+            Completion {
+                line: format!(
+                    "{head}{}",
+                    if common.len() > word.len() {
+                        &common
+                    } else {
+                        word
+                    }
+                ),
+                candidates: fits,
+            }
+        }
+    }
+}
+
 fn owned(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
 }
 
 impl Cluster {
+    /// Completes `line` typed in a terminal: on the host, or in the shell of `container`
+    /// (`docker exec -it CONTAINER bash`), where the words are those of the container's tools.
+    pub fn complete_in(&self, line: &str, container: Option<&str>) -> Completion {
+        let Some(container) = container else {
+            return self.complete(line);
+        };
+        if !line.contains(char::is_whitespace) {
+            let mut words = owned(&["cd", "exit", "hostname", "pwd"]);
+            words.extend(owned(&container_shell::programs(self, container)));
+            return complete_from(line, "", line, words);
+        }
+        let prefix = format!("docker exec {container} ");
+        let r = self.complete(&format!("{prefix}{line}"));
+        Completion {
+            line: r.line.strip_prefix(&prefix).unwrap_or(line).to_string(),
+            candidates: r.candidates,
+        }
+    }
+
     /// Completes the last word of `line` (the word the cursor ends).
     pub fn complete(&self, line: &str) -> Completion {
         let (head, word) = match line.rfind(char::is_whitespace) {
@@ -145,43 +201,7 @@ impl Cluster {
             None => ("", line),
         };
         let before: Vec<&str> = head.split_whitespace().collect();
-        let mut fits: Vec<String> = self
-            .words_after(&before)
-            .into_iter()
-            .filter(|w| w.starts_with(word))
-            .collect();
-        crate::sort::sort(&mut fits);
-        fits.dedup();
-        match fits.as_slice() {
-            [] => Completion {
-                line: line.to_string(),
-                candidates: Vec::new(),
-            },
-            [only] => Completion {
-                line: format!("{head}{only} "),
-                candidates: Vec::new(),
-            },
-            many => {
-                let common = many.iter().skip(1).fold(many[0].clone(), |acc, w| {
-                    acc.chars()
-                        .zip(w.chars())
-                        .take_while(|(a, b)| a == b)
-                        .map(|(a, _)| a)
-                        .collect()
-                });
-                Completion {
-                    line: format!(
-                        "{head}{}",
-                        if common.len() > word.len() {
-                            &common
-                        } else {
-                            word
-                        }
-                    ),
-                    candidates: fits,
-                }
-            }
-        }
+        complete_from(line, head, word, self.words_after(&before))
     }
 
     /// The words that may come after `before`.
@@ -293,6 +313,33 @@ mod tests {
     fn lines_of(c: &Cluster, line: &str) -> (String, Vec<String>) {
         let r = c.complete(line);
         (r.line, r.candidates)
+    }
+
+    #[test]
+    fn a_containers_shell_completes_the_containers_tools() {
+        let c = Cluster::seed_cluster(3);
+        let r = c.complete_in("kafka-con", Some("kafka2"));
+        assert_eq!(r.line, "kafka-cons");
+        assert_eq!(
+            r.candidates,
+            [
+                "kafka-console-consumer",
+                "kafka-console-producer",
+                "kafka-consumer-groups"
+            ]
+        );
+        assert_eq!(c.complete_in("ex", Some("kafka2")).line, "exit ");
+        assert_eq!(
+            c.complete_in("kafka-topics --li", Some("kafka2")).line,
+            "kafka-topics --list "
+        );
+        assert_eq!(
+            c.complete_in("zkS", Some("zookeeper1")).line,
+            "zkServer.sh "
+        );
+        // No docker inside a container; on the host, the host's commands.
+        assert_eq!(c.complete_in("dock", Some("kafka2")).line, "dock");
+        assert_eq!(c.complete_in("dock", None).line, "docker");
     }
 
     #[test]
