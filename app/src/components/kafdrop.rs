@@ -626,7 +626,7 @@ pub fn partition_messages(props: &PartitionMessagesProps) -> Html {
                                                             { r.offset.to_string() }
                                                         </th>
                                                         <td class="kd-time">{ format_timestamp(r.timestamp) }</td>
-                                                        <td>{ text_cell(&r.key) }</td>
+                                                        <td class="kd-key">{ text_cell(&r.key) }</td>
                                                         <td class="kd-value">{ text_cell(&r.value) }
                                                             if !r.headers.is_empty() {
                                                                 <ul class="kd-headers">
