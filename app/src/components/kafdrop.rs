@@ -730,6 +730,7 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
                     },
                     (None, _) => html! {
                         <>
+                            <p class="kd-intro">{ text(l, Label::KafdropIntro) }</p>
                             if props.brokers.is_empty() {
                                 <p class="empty">{ text(l, Label::NoBrokerData) }</p>
                             } else {
