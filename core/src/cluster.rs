@@ -46,11 +46,11 @@ pub struct Cluster {
     pub(crate) started: Option<crate::cli::session::Foreground>,
     /// Every command run so far (for sharing/export of a scenario).
     history: Vec<String>,
-    /// The container whose shell runs the current line (a terminal inside `docker exec -it
-    /// C bash`), with its working directory.
-    pub(crate) shell: Option<(String, String)>,
+    /// The container shell the current line runs in (a terminal inside `docker exec -it C
+    /// bash`).
+    pub(crate) shell: Option<crate::cli::container_shell::Shell>,
     /// Set by `docker exec -it C bash` at a terminal: the session enters C's shell.
-    pub(crate) entered_shell: Option<String>,
+    pub(crate) entered_shell: Option<crate::cli::container_shell::Shell>,
 }
 
 /// One znode for the tree browser.

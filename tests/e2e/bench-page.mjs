@@ -14,23 +14,14 @@
 import { statSync, readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { serveDist, launch, openPage, root } from './harness.mjs';
+import { serveDist, launch, openPage, root, startBenchLoad } from './harness.mjs';
 
 const MINUTES = Number(process.argv[2] ?? 60);
 const CAP_S = Number(process.argv[3] ?? 900);
-const CREATE = 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2';
 
 const server = await serveDist();
 const browser = await launch();
 const mib = (b) => (b / 1048576).toFixed(1);
-
-async function runInTerminal(page, line) {
-  const before = await page.$$eval('.terminal pre', (p) => p.length);
-  await page.fill('#terminal-input', line);
-  await page.press('#terminal-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before);
-  return page.$$eval('.terminal pre', (ps, n) => ps.slice(n).map((p) => p.textContent).join('\n'), before);
-}
 
 // Measures `ms` of real time inside the page: browser frames (requestAnimationFrame), frames
 // in which the clock's text changed (the app redraws the whole view with it), long tasks, and
@@ -127,21 +118,7 @@ try {
   console.log(`idle cluster at 1x (booting, no clients): ${idle.fps.toFixed(1)} frames/s, ${idle.redraws.toFixed(1)} redraws/s, ${idle.longTasks} long tasks; ${idle.split}`);
 
   // Issue 6's load: boot (+30 s fast-forward), the seed's topic, a consumer, 3 x 100 messages/s.
-  await page.click('#ff-30s');
-  await page.waitForSelector('.controller-badge', { timeout: 30000 });
-  await page.waitForSelector('#ff-bar', { state: 'detached', timeout: 60000 });
-  const created = await runInTerminal(page, CREATE);
-  if (!/Created topic my-topic\./.test(created)) throw new Error(`topic not created: ${created}`);
-  await page.selectOption('#consumer-program', 'console');
-  await page.fill('#consumer-topic', 'my-topic');
-  await page.click('#consumer-start-button');
-  await page.waitForSelector('.consumer-card');
-  await page.fill('#auto-topic', 'my-topic');
-  await page.fill('#auto-producers', '3');
-  await page.fill('#auto-rate', '100');
-  await page.click('#auto-on');
-  await page.waitForSelector('#auto-on[aria-pressed="true"]');
-  await page.waitForFunction(() => /acknowledged ([1-9]\d*)/.test(document.querySelector('#auto-status')?.textContent ?? ''), null, { timeout: 20000 });
+  await startBenchLoad(page);
   console.log('load: 3 producers x 100 messages/s (acks=all) to my-topic (3 partitions, RF 2), one console consumer');
 
   for (const speed of ['1', '20', '100']) {

@@ -187,3 +187,27 @@ export async function runInTerminal(page, line, { timeout = 60000 } = {}) {
   await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before, { timeout });
   return page.$$eval('.terminal pre', (ps, n) => ps.slice(n).map((p) => p.textContent).join('\n'), before);
 }
+
+// ---- Issue 6's performance load, shared by bench-page.mjs and profile-page.mjs ----
+
+const BENCH_TOPIC = 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2';
+
+/** Boots (+30 s fast-forward), creates the seed's my-topic, starts a console consumer on it and
+ * 3 automatic producers x 100 messages/s; resolves once sends are acknowledged. */
+export async function startBenchLoad(page) {
+  await page.click('#ff-30s');
+  await page.waitForSelector('.controller-badge', { timeout: 30000 });
+  await page.waitForSelector('#ff-bar', { state: 'detached', timeout: 60000 });
+  const created = await runInTerminal(page, BENCH_TOPIC);
+  if (!/Created topic my-topic\./.test(created)) throw new Error(`topic not created: ${created}`);
+  await page.selectOption('#consumer-program', 'console');
+  await page.fill('#consumer-topic', 'my-topic');
+  await page.click('#consumer-start-button');
+  await page.waitForSelector('.consumer-card');
+  await page.fill('#auto-topic', 'my-topic');
+  await page.fill('#auto-producers', '3');
+  await page.fill('#auto-rate', '100');
+  await page.click('#auto-on');
+  await page.waitForSelector('#auto-on[aria-pressed="true"]');
+  await page.waitForFunction(() => /acknowledged ([1-9]\d*)/.test(document.querySelector('#auto-status')?.textContent ?? ''), null, { timeout: 20000 });
+}

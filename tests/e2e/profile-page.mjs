@@ -4,12 +4,11 @@
 //
 //   node tests/e2e/profile-page.mjs [seconds, default 5] [speed, default 1] [screenshot.png]
 //   (after trunk build --release --offline)
-import { serveDist, launch } from './harness.mjs';
+import { serveDist, launch, startBenchLoad } from './harness.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const SPEED = process.argv[3] ?? '1';
 const SHOT = process.argv[4];
-const CREATE = 'kafka-topics --create --topic my-topic --bootstrap-server kafka2:19092 --partitions 3 --replication-factor 2';
 
 const server = await serveDist();
 const browser = await launch();
@@ -19,22 +18,7 @@ try {
   page.on('pageerror', (e) => console.log(`page error: ${e}`));
   await page.goto(server.url);
   await page.waitForFunction(() => document.querySelectorAll('g.host').length === 6);
-  await page.click('#ff-30s');
-  await page.waitForSelector('.controller-badge', { timeout: 30000 });
-  await page.waitForSelector('#ff-bar', { state: 'detached', timeout: 60000 });
-  const before = await page.$$eval('.terminal pre', (p) => p.length);
-  await page.fill('#terminal-input', CREATE);
-  await page.press('#terminal-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('.terminal pre').length > n, before);
-  await page.selectOption('#consumer-program', 'console');
-  await page.fill('#consumer-topic', 'my-topic');
-  await page.click('#consumer-start-button');
-  await page.waitForSelector('.consumer-card');
-  await page.fill('#auto-topic', 'my-topic');
-  await page.fill('#auto-producers', '3');
-  await page.fill('#auto-rate', '100');
-  await page.click('#auto-on');
-  await page.waitForFunction(() => /acknowledged ([1-9]\d*)/.test(document.querySelector('#auto-status')?.textContent ?? ''), null, { timeout: 20000 });
+  await startBenchLoad(page);
   await page.selectOption('#speed', SPEED);
   await page.waitForTimeout(1000);
   const cdp = await context.newCDPSession(page);

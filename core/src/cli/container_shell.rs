@@ -69,35 +69,13 @@ pub fn run_program(
     }
 }
 
-/// The shell's prompt in `container` (bash's default prompt in each image).
-pub fn prompt(cluster: &Cluster, container: &str, cwd: &str) -> String {
-    match image_of(cluster, container) {
-        Some(Image::ZooKeeper) => format!("root@{container}:{cwd}# "),
-        _ => {
-            let dir = if cwd == "/home/appuser" {
-                "~"
-            } else {
-                cwd.rsplit('/').find(|s| !s.is_empty()).unwrap_or("/")
-            };
-            format!("[appuser@{container} {dir}]$ ")
-        }
-    }
-}
-
-/// Where the shell starts (the image's WORKDIR).
-pub fn home(cluster: &Cluster, container: &str) -> &'static str {
-    match image_of(cluster, container) {
-        Some(Image::ZooKeeper) => ZK_HOME,
-        _ => "/home/appuser",
-    }
-}
-
-/// What a line typed in the shell did to the shell itself.
+/// The shell `docker exec -it CONTAINER bash` opens: the container, its image and the
+/// working directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ShellEffect {
-    None,
-    Exit,
-    ChangeDir(String),
+pub struct Shell {
+    pub container: String,
+    image: Image,
+    cwd: String,
 }
 
 /// Unix tools a student may try that the playground does not simulate: a clear word instead
@@ -107,60 +85,100 @@ const NOT_SIMULATED: &[&str] = &[
     "env", "java", "curl", "ping", "apt", "apt-get", "yum", "microdnf",
 ];
 
-/// One line typed in the container's shell (`cwd` is its working directory).
-pub fn run_line(
-    cluster: &mut Cluster,
-    container: &str,
-    cwd: &str,
-    args: &[&str],
-    stdin: Option<&str>,
-    line: &str,
-    background: bool,
-) -> (CommandOutput, ShellEffect) {
-    let Some(&first) = args.first() else {
-        return (CommandOutput::default(), ShellEffect::None);
-    };
-    let out = |s: String| (CommandOutput::out(s), ShellEffect::None);
-    match first {
-        "exit" | "logout" => (CommandOutput::out("exit\n"), ShellEffect::Exit),
-        "pwd" => out(format!("{cwd}\n")),
-        "hostname" => out(format!("{container}\n")),
-        "whoami" => out(match image_of(cluster, container) {
-            Some(Image::ZooKeeper) => "root\n".into(),
-            _ => "appuser\n".into(),
-        }),
-        "echo" => out(format!("{}\n", args[1..].join(" "))),
-        "cd" => {
-            let target = match args.get(1) {
-                None | Some(&"~") => home(cluster, container).to_string(),
-                Some(d) if d.starts_with('/') => d.trim_end_matches('/').to_string(),
-                Some(&"..") => match cwd.rsplit_once('/') {
-                    Some(("", _)) | None => "/".into(),
-                    Some((parent, _)) => parent.to_string(),
-                },
-                Some(d) => format!("{}/{d}", cwd.trim_end_matches('/')),
-            };
-            let target = if target.is_empty() { "/".into() } else { target };
-            (CommandOutput::default(), ShellEffect::ChangeDir(target))
+impl Shell {
+    /// A shell in `container`, started in its image's WORKDIR; None for a name that is not
+    /// one of the cluster's containers.
+    pub fn open(cluster: &Cluster, container: &str) -> Option<Shell> {
+        let mut shell = Shell {
+            container: container.to_string(),
+            image: image_of(cluster, container)?,
+            cwd: String::new(),
+        };
+        shell.cwd = shell.home().to_string();
+        Some(shell)
+    }
+
+    /// The image's WORKDIR, where the shell starts and a bare `cd` goes.
+    fn home(&self) -> &'static str {
+        match self.image {
+            Image::ZooKeeper => ZK_HOME,
+            Image::Kafka => "/home/appuser",
         }
-        "help" => out(format!(
-            "Inside {container} the playground runs: {}; and exit, cd, pwd, hostname, whoami, echo.\n",
-            programs(cluster, container).join(", ")
-        )),
-        c if NOT_SIMULATED.contains(&c) => (
-            CommandOutput::err(
+    }
+
+    /// The prompt, as bash shows it in the image.
+    pub fn prompt(&self) -> String {
+        match self.image {
+            Image::ZooKeeper => format!("root@{}:{}# ", self.container, self.cwd),
+            Image::Kafka => {
+                let dir = if self.cwd == self.home() {
+                    "~"
+                } else {
+                    self.cwd.rsplit('/').find(|s| !s.is_empty()).unwrap_or("/")
+                };
+                format!("[appuser@{} {dir}]$ ", self.container)
+            }
+        }
+    }
+
+    fn cd(&mut self, dir: Option<&str>) {
+        let target = match dir {
+            None | Some("~") => self.home().to_string(),
+            Some(d) if d.starts_with('/') => d.trim_end_matches('/').to_string(),
+            Some("..") => match self.cwd.rsplit_once('/') {
+                Some(("", _)) | None => "/".into(),
+                Some((parent, _)) => parent.to_string(),
+            },
+            Some(d) => format!("{}/{d}", self.cwd.trim_end_matches('/')),
+        };
+        self.cwd = if target.is_empty() {
+            "/".into()
+        } else {
+            target
+        };
+    }
+
+    /// One line typed in the shell: what it printed, and whether the shell is still open
+    /// (`exit` closes it).
+    pub fn run_line(
+        &mut self,
+        cluster: &mut Cluster,
+        args: &[&str],
+        stdin: Option<&str>,
+        line: &str,
+        background: bool,
+    ) -> (CommandOutput, bool) {
+        let Some(&first) = args.first() else {
+            return (CommandOutput::default(), true);
+        };
+        let out = match first {
+            "exit" | "logout" => return (CommandOutput::out("exit\n"), false),
+            "pwd" => CommandOutput::out(format!("{}\n", self.cwd)),
+            "hostname" => CommandOutput::out(format!("{}\n", self.container)),
+            "whoami" => CommandOutput::out(match self.image {
+                Image::ZooKeeper => "root\n",
+                Image::Kafka => "appuser\n",
+            }),
+            "echo" => CommandOutput::out(format!("{}\n", args[1..].join(" "))),
+            "cd" => {
+                self.cd(args.get(1).copied());
+                CommandOutput::default()
+            }
+            "help" => CommandOutput::out(format!(
+                "Inside {} the playground runs: {}; and exit, cd, pwd, hostname, whoami, echo.\n",
+                self.container,
+                programs(cluster, &self.container).join(", ")
+            )),
+            c if NOT_SIMULATED.contains(&c) => CommandOutput::err(
                 127,
                 format!("{c}: the playground simulates this container's Kafka and ZooKeeper tools, not its files or processes (type help)\n"),
             ),
-            ShellEffect::None,
-        ),
-        _ => match run_program(cluster, container, args, stdin, line, background) {
-            Some(o) => (o, ShellEffect::None),
-            None => (
-                CommandOutput::err(127, format!("bash: {first}: command not found\n")),
-                ShellEffect::None,
-            ),
-        },
+            _ => run_program(cluster, &self.container, args, stdin, line, background)
+                .unwrap_or_else(|| {
+                    CommandOutput::err(127, format!("bash: {first}: command not found\n"))
+                }),
+        };
+        (out, true)
     }
 }
 

@@ -1,7 +1,8 @@
 //! `docker compose …`, `docker stop|start|…`, `docker exec`, `docker network …`: the fault
 //! verbs of the seed's compose project, with docker-like output.
 
-use crate::cli::{container_shell, CommandOutput};
+use crate::cli::container_shell::{self, Shell};
+use crate::cli::CommandOutput;
 use crate::cluster::{Cluster, HostAction};
 use crate::snapshot::HostStatus;
 
@@ -408,19 +409,20 @@ fn open_shell(
     container: &str,
     stdin: Option<&str>,
 ) -> CommandOutput {
-    let has = |flag: char| {
+    let has = |short: char, long: &str| {
         docker_opts.iter().any(|o| {
-            *o == format!("--{}", if flag == 'i' { "interactive" } else { "tty" })
-                || (o.starts_with('-') && !o.starts_with("--") && o.contains(flag))
+            *o == long || (o.starts_with('-') && !o.starts_with("--") && o.contains(short))
         })
     };
-    let (interactive, tty) = (has('i'), has('t'));
+    let (interactive, tty) = (has('i', "--interactive"), has('t', "--tty"));
     if tty && !cluster.tty {
         return CommandOutput::err(1, "the input device is not a TTY\n");
     }
+    let Some(mut shell) = Shell::open(cluster, container) else {
+        return CommandOutput::default();
+    };
     if let Some(input) = stdin.filter(|_| interactive) {
         let mut out = CommandOutput::default();
-        let mut cwd = container_shell::home(cluster, container).to_string();
         for l in input.lines() {
             let Ok(words) = crate::cli::parse::split_words(l) else {
                 out.stderr
@@ -428,21 +430,18 @@ fn open_shell(
                 continue;
             };
             let args: Vec<&str> = words.iter().map(String::as_str).collect();
-            let (o, effect) =
-                container_shell::run_line(cluster, container, &cwd, &args, None, l, false);
+            let (o, open) = shell.run_line(cluster, &args, None, l, false);
             out.stdout.push_str(&o.stdout);
             out.stderr.push_str(&o.stderr);
             out.exit_code = o.exit_code;
-            match effect {
-                container_shell::ShellEffect::Exit => break,
-                container_shell::ShellEffect::ChangeDir(d) => cwd = d,
-                container_shell::ShellEffect::None => {}
+            if !open {
+                break;
             }
         }
         return out;
     }
     if interactive && tty {
-        cluster.entered_shell = Some(container.to_string());
+        cluster.entered_shell = Some(shell);
         return CommandOutput::default();
     }
     // Without -i bash reads nothing and exits at once.

@@ -209,21 +209,13 @@ impl Cluster {
         }
         self.push_history(line.trim());
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
-        if let Some((container, cwd)) = self.shell.clone() {
-            if !matches!(args[0], "jobs" | "kill") {
-                let (out, effect) = container_shell::run_line(
-                    self,
-                    &container,
-                    &cwd,
-                    &args,
-                    stdin,
-                    line.trim(),
-                    background,
-                );
-                match effect {
-                    container_shell::ShellEffect::Exit => self.shell = None,
-                    container_shell::ShellEffect::ChangeDir(d) => self.shell = Some((container, d)),
-                    container_shell::ShellEffect::None => {}
+        // In a container's shell (`docker exec -it C bash` at a terminal) the line runs there;
+        // the terminal's jobs stay the host shell's.
+        if !matches!(args[0], "jobs" | "kill") {
+            if let Some(mut shell) = self.shell.take() {
+                let (out, open) = shell.run_line(self, &args, stdin, line.trim(), background);
+                if open {
+                    self.shell = Some(shell);
                 }
                 return out;
             }

@@ -11,7 +11,7 @@
 
 use crate::cli::clients_cli::{input_traceback, python_send, send_error, KEY_INPUT, VALUE_INPUT};
 use crate::cli::consumer_programs::{ConsumerProgram, Printed};
-use crate::cli::container_shell;
+use crate::cli::container_shell::Shell;
 use crate::cli::jobs::Job;
 use crate::cli::CommandOutput;
 use crate::cluster::Cluster;
@@ -124,10 +124,8 @@ pub enum Ended {
 pub struct Session {
     jobs: Vec<Job>,
     foreground: Option<Foreground>,
-    /// Inside `docker exec -it CONTAINER bash`: (container, working directory).
-    shell: Option<(String, String)>,
-    /// The shell's prompt inside that container (bash's, as its image sets it).
-    shell_ps: Option<String>,
+    /// Inside `docker exec -it CONTAINER bash`: that container's shell.
+    shell: Option<Shell>,
 }
 
 fn add(out: &mut CommandOutput, p: Printed) {
@@ -195,36 +193,27 @@ impl Session {
         c.tty = false;
         self.jobs = std::mem::replace(&mut c.jobs, outer);
         self.foreground = c.started.take();
-        self.shell = c.shell.take();
-        if let Some(container) = c.entered_shell.take() {
-            let home = container_shell::home(c, &container).to_string();
-            self.shell = Some((container, home));
-        }
-        self.shell_ps = self
-            .shell
-            .as_ref()
-            .map(|(container, cwd)| container_shell::prompt(c, container, cwd));
+        self.shell = c.entered_shell.take().or(c.shell.take());
         out
     }
 
     /// The container whose shell this terminal is in (`docker exec -it C bash`), if any.
     pub fn container(&self) -> Option<&str> {
-        self.shell.as_ref().map(|(c, _)| c.as_str())
+        self.shell.as_ref().map(|sh| sh.container.as_str())
     }
 
     /// The shell's prompt: `$ ` on the host, the image's bash prompt inside a container.
-    pub fn shell_prompt(&self) -> &str {
-        match (&self.shell, &self.shell_ps) {
-            (Some(_), Some(ps)) => ps,
-            _ => "$ ",
-        }
+    pub fn shell_prompt(&self) -> String {
+        self.shell
+            .as_ref()
+            .map_or_else(|| "$ ".to_string(), Shell::prompt)
     }
 
     /// A `docker exec` session ends when its container stops (the terminal is back on the
     /// host).
     pub fn leave_stopped_container(&mut self, c: &Cluster) -> bool {
-        let stopped = self.shell.as_ref().is_some_and(|(container, _)| {
-            c.host_status(container) != Some(crate::snapshot::HostStatus::Running)
+        let stopped = self.shell.as_ref().is_some_and(|sh| {
+            c.host_status(&sh.container) != Some(crate::snapshot::HostStatus::Running)
         });
         if stopped {
             self.shell = None;

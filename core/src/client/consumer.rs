@@ -580,13 +580,12 @@ impl Consumer {
             return;
         };
         self.commit_texts.retain(|c, _| g.inflight.contains_key(c));
-        // A Stable member that lost its coordinator looks it up, staying Stable.
-        let stable_without_coordinator = g.phase == Phase::Stable && g.coordinator.is_none();
-        if stable_without_coordinator && self.finding.is_some() {
-            return;
-        }
         match g.phase {
-            _ if g.needs_coordinator() && self.finding.is_none() => {
+            // A Stable member that lost its coordinator looks it up too, staying Stable.
+            _ if g.needs_coordinator() => {
+                if self.finding.is_some() {
+                    return;
+                }
                 let key = g.group_id.clone();
                 let Some((host, listener)) = self.meta.any_broker(self.find_attempts) else {
                     return;
