@@ -150,8 +150,8 @@ impl Driver {
         self.isr_history.clear();
         self.flow_history.clear();
         self.clients = PanelClients::default();
-        // The programs ran on the old cluster; the screens stay.
-        self.terminals.reset_sessions();
+        // The programs ran on the old cluster; the screens stay, marked.
+        self.terminals.reset_sessions(seed);
     }
 
     /// The panels' producers and consumers and what they show.
@@ -577,6 +577,7 @@ mod tests {
                 Line::Command(c) => format!("$ {c}"),
                 Line::ShellCommand(s) | Line::Input(s) | Line::Out(s) | Line::Err(s) => s.clone(),
                 Line::Signal(s) => s.to_string(),
+                Line::Restarted(seed) => format!("── {seed} ──"),
             })
             .collect::<Vec<_>>()
             .join("\n")

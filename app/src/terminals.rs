@@ -97,6 +97,8 @@ pub enum Line {
     Err(String),
     /// `^C` or `^D`.
     Signal(&'static str),
+    /// The page restarted the cluster (with this seed): what is above ran on the old one.
+    Restarted(u64),
 }
 
 /// A screen's lines; equal when the same version (cheap to compare every frame).
@@ -231,9 +233,13 @@ impl Terminals {
     }
 
     /// The cluster was replaced: the programs are gone; the screens stay.
-    pub fn reset_sessions(&mut self) {
+    pub fn reset_sessions(&mut self, seed: u64) {
         for t in &mut self.terms {
             t.session = Session::default();
+            // A rule under the old output, so nobody reads it as the new cluster's.
+            if !t.screen.lines.is_empty() {
+                t.push([Line::Restarted(seed)]);
+            }
         }
     }
 
@@ -368,6 +374,27 @@ mod tests {
         assert_eq!(
             TermAction::from_journal("# term {\"do\":\"open\",\"t\":1,\"x\":0}"),
             None
+        );
+    }
+
+    #[test]
+    fn a_restart_marks_used_screens_and_ends_their_programs() {
+        let mut c = Cluster::seed_cluster(1);
+        let mut ts = Terminals::default();
+        assert!(ts.apply(&mut c, &TermAction::Open { t: 2 }));
+        let run = TermAction::Run {
+            t: 1,
+            line: "kafka-console-consumer --bootstrap-server kafka1:19091 --topic t".into(),
+        };
+        assert!(ts.apply(&mut c, &run));
+        assert!(ts.iter().next().unwrap().busy());
+        ts.reset_sessions(7);
+        let (first, second) = (ts.iter().next().unwrap(), ts.iter().nth(1).unwrap());
+        assert!(!first.busy(), "the old cluster's program is gone");
+        assert_eq!(first.screen().lines.last(), Some(&Line::Restarted(7)));
+        assert!(
+            second.screen().lines.is_empty(),
+            "an unused screen gets no rule"
         );
     }
 

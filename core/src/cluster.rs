@@ -427,17 +427,20 @@ impl Cluster {
         self.sim.host(h).process.as_ref()?.as_zk_server()
     }
 
-    /// A server's status; `None` for unknown hosts. Mode is Down when not running.
+    /// A server's status; `None` for unknown hosts. Mode is Starting while its container boots
+    /// the process, Down when not running; a paused server keeps its frozen role.
     pub fn zk_status(&self, name: &str) -> Option<ServerStatus> {
         let h = self.host_id(name)?;
         let s = self.sim.host(h).process.as_ref()?.as_zk_server()?;
         let mut st = s.status();
-        if self.sim.host(h).state != RunState::Running && self.sim.host(h).state != RunState::Paused
-        {
-            st.mode = ZkMode::Down;
-            st.serving = false;
-            st.leader = None;
-        }
+        let mode = match self.sim.host(h).state {
+            RunState::Running | RunState::Paused => return Some(st),
+            RunState::Starting => ZkMode::Starting,
+            _ => ZkMode::Down,
+        };
+        st.mode = mode;
+        st.serving = false;
+        st.leader = None;
         Some(st)
     }
 
@@ -1120,5 +1123,25 @@ mod tests {
             assert_eq!(modes.iter().filter(|m| **m == ZkMode::Following).count(), 2);
             assert!(snap.zookeepers.iter().all(|z| z.epoch == 1 && z.serving));
         }
+    }
+
+    #[test]
+    fn a_booting_server_shows_starting_and_a_stopped_one_down() {
+        let mut c = Cluster::seed_cluster(1);
+        // At time zero the containers run but no ZooKeeper process is up yet.
+        let modes = |c: &Cluster| -> Vec<ZkMode> {
+            c.snapshot().zookeepers.iter().map(|z| z.mode).collect()
+        };
+        assert!(modes(&c).contains(&ZkMode::Starting), "{:?}", modes(&c));
+        assert!(!modes(&c).contains(&ZkMode::Down));
+        c.run_for(8000);
+        c.host_action("zookeeper1", HostAction::Stop).unwrap();
+        c.run_for(100);
+        assert_eq!(c.zk_status("zookeeper1").unwrap().mode, ZkMode::Down);
+        c.host_action("zookeeper1", HostAction::Start).unwrap();
+        assert_eq!(c.zk_status("zookeeper1").unwrap().mode, ZkMode::Starting);
+        assert!(!c.zk_status("zookeeper1").unwrap().serving);
+        c.run_for(8000);
+        assert_eq!(c.zk_status("zookeeper1").unwrap().mode, ZkMode::Following);
     }
 }

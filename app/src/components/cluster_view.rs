@@ -175,12 +175,13 @@ fn mode_label(mode: ZkMode) -> Label {
         ZkMode::Leading => Label::Leader,
         ZkMode::Following => Label::Follower,
         ZkMode::Looking => Label::Looking,
+        ZkMode::Starting => Label::Starting,
         ZkMode::Down => Label::Down,
     }
 }
 
 /// A shape per ZooKeeper role, so the role never depends on colour alone:
-/// leader ★, follower ●, looking ◌ (dashed ring), down ✕.
+/// leader ★, follower ●, looking ◌ (dashed ring), starting ⋯ (the process boots), down ✕.
 fn mode_glyph(mode: ZkMode) -> Html {
     match mode {
         ZkMode::Leading => {
@@ -188,6 +189,9 @@ fn mode_glyph(mode: ZkMode) -> Html {
         }
         ZkMode::Following => html! { <circle class="glyph following" r="6" /> },
         ZkMode::Looking => html! { <circle class="glyph looking" r="7" /> },
+        ZkMode::Starting => html! {
+            <g class="glyph starting"><circle cx="-6" r="2" /><circle r="2" /><circle cx="6" r="2" /></g>
+        },
         ZkMode::Down => html! { <path class="glyph down" d="M-6,-6 L6,6 M6,-6 L-6,6" /> },
     }
 }

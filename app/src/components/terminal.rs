@@ -212,6 +212,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     Line::Out(o) => html! { <pre class="out">{ o.clone() }</pre> },
                     Line::Err(e) => html! { <pre class="err">{ e.clone() }</pre> },
                     Line::Signal(s) => html! { <pre class="sig">{ *s }</pre> },
+                    Line::Restarted(seed) => html! {
+                        <pre class="restarted">{ format!("── {} {seed} ──", text(l, Label::TerminalRestarted)) }</pre>
+                    },
                 }) }
             </div>
             if !candidates.is_empty() {

@@ -19,6 +19,9 @@ pub enum ZkMode {
     Looking,
     Following,
     Leading,
+    /// The container runs but the server process is still starting (JVM boot): it answers
+    /// nobody yet — only in snapshots.
+    Starting,
     /// Not running (stopped, killed) — only in snapshots.
     Down,
 }
