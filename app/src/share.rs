@@ -62,7 +62,10 @@ pub fn decode(fragment: &str) -> Result<Option<ShareState>, String> {
         .map_err(|e| format!("the link is damaged ({e})"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
         .map_err(|_| "the link is damaged or too large once unpacked".to_string())?;
-    let state: ShareState = serde_json::from_slice(&json)
+    // From text, as every other JSON the page reads: one JSON reader in the wasm, not two.
+    let json =
+        String::from_utf8(json).map_err(|_| "the link is damaged (not UTF-8)".to_string())?;
+    let state: ShareState = serde_json::from_str(&json)
         .map_err(|e| format!("the link does not describe a playground ({e})"))?;
     if state.v != 1 {
         return Err(format!(
