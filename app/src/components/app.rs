@@ -549,14 +549,17 @@ pub fn app() -> Html {
                 <Controls lang={l} running={d.running} speed={d.speed} seed={snapshot.seed} now_ms={snapshot.now_ms}
                     {on_toggle} {on_step} {on_speed} {on_restart}
                     fast_forward={d.fast_forward_progress()} {on_fast_forward} {on_cancel} />
-                <button id="presenter" class="share" aria-pressed={presenter.to_string()}
-                    onclick={ { let p = presenter.clone(); Callback::from(move |_| p.set(!*p)) } }>
-                    { text(l, Label::Presenter) }</button>
-                <button id="share" class="share" onclick={on_share}>{ text(l, Label::Share) }</button>
-                <button id="lang-switch" class="lang-switch" onclick={toggle_lang}
-                    aria-label={ text(l, Label::SwitchLanguage) }>
-                    { text(l, Label::SwitchLanguage) }
-                </button>
+                // One group: when the bar must wrap, these three move to the next row together.
+                <div class="top-actions">
+                    <button id="presenter" class="share" aria-pressed={presenter.to_string()}
+                        onclick={ { let p = presenter.clone(); Callback::from(move |_| p.set(!*p)) } }>
+                        { text(l, Label::Presenter) }</button>
+                    <button id="share" class="share" onclick={on_share}>{ text(l, Label::Share) }</button>
+                    <button id="lang-switch" class="lang-switch" onclick={toggle_lang}
+                        aria-label={ text(l, Label::SwitchLanguage) }>
+                        { text(l, Label::SwitchLanguage) }
+                    </button>
+                </div>
             </header>
             if *help {
                 <div class="help-box" role="dialog" aria-label={ text(l, Label::Shortcuts) }>
@@ -622,10 +625,17 @@ pub fn app() -> Html {
                             { for [(0u8, "tab-events", Label::EventLog), (3, "tab-kafdrop", Label::KafkaBrowser), (1, "tab-zk-tree", Label::ZkTree), (2, "tab-compose", Label::Compose)]
                                 .into_iter().map(|(n, id, label)| {
                                     let t = tab.clone();
+                                    let name = text(l, label);
+                                    // A narrow panel shows "compose.yml": the "docker-" before it is
+                                    // only hidden from sight (the tab's name and its tooltip keep it).
+                                    let shown = match name.strip_prefix("docker-") {
+                                        Some(rest) => html! { <><span class="tab-prefix">{ "docker-" }</span>{ rest }</> },
+                                        None => html! { name },
+                                    };
                                     html! {
                                         <button id={id} role="tab" aria-selected={(*tab == n).to_string()} aria-controls="tab-panel"
-                                            class={classes!((*tab == n).then_some("active"))}
-                                            onclick={Callback::from(move |_| t.set(n))}>{ text(l, label) }</button>
+                                            class={classes!((*tab == n).then_some("active"))} title={name.starts_with("docker-").then_some(name)}
+                                            onclick={Callback::from(move |_| t.set(n))}>{ shown }</button>
                                     }
                                 }) }
                         </div>
