@@ -97,3 +97,19 @@ test('chapters are a file fetched after the first paint, and open offline once t
   await context.setOffline(false);
   await context.close();
 });
+
+test('a newcomer on the sandbox page starts chapter 1 with one click (ko and en)', async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
+  const start = await page.waitForSelector('#start-chapter');
+  assert.match(await start.textContent(), /^시작하기: 1\. .+ →$/);
+  await start.click();
+  await page.waitForSelector('.step[data-step="0"]');
+  assert.equal(await page.$eval('#chapter', (s) => s.value), '0');
+  assert.equal(await page.$('#start-chapter'), null, 'the button is for the sandbox only');
+  // Back in the sandbox, in English, the button names the same first chapter.
+  await page.selectOption('#chapter', '');
+  await page.click('#lang-switch');
+  assert.match(await page.textContent('#start-chapter'), /^Start: 1\. .+ →$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

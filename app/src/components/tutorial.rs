@@ -80,11 +80,23 @@ pub fn tutorial(props: &TutorialProps) -> Html {
         </label>
     };
     let Some(_) = props.chapter else {
+        // A newcomer's way in: the first chapter not yet finished, one click away.
+        let next = (0..chapters::count()).find(|&i| {
+            let (done, total) = props.progress.get(i).copied().unwrap_or((0, 0));
+            total == 0 || done < total
+        });
+        let start = next.and_then(|i| Some((i, chapters::load(i, l).ok()?.title)));
         return html! {
             <div class="tutorial">
                 <h2>{ text(l, Label::Tutorial) }</h2>
                 { selector }
                 <p class="sandbox-note">{ text(l, Label::SandboxNote) }</p>
+                if let Some((i, title)) = start {
+                    <button id="start-chapter" type="button" class="primary start-chapter"
+                        onclick={ { let cb = props.on_chapter.clone(); Callback::from(move |_| cb.emit(Some(i))) } }>
+                        { format!("{} {title} →", text(l, Label::StartChapter)) }
+                    </button>
+                }
                 if let Some(e) = chapters::fetch_error() { <p class="sandbox-note chapters-error">{ e }</p> }
             </div>
         };
