@@ -138,6 +138,9 @@ Commands:
   delay A B MS [JITTER]   latency on the link A-B, both directions
   loss A B PERCENT        loss on A-B: TCP retransmits (RTO 200ms, doubling); 100 drops all
   show                    list the faults in force
+
+A or B is a host: a ZooKeeper, a broker or a client process (console-consumer-7); %N is the
+client process of this shell's background job N (see jobs).
 ";
 
 /// `jobs --help` (bash's builtin help, for what the playground's shell keeps).
@@ -285,9 +288,28 @@ impl Cluster {
         }
     }
 
+    /// `%N` names the host of this shell's background job N (a consumer's client process), so a
+    /// script can cut a consumer it just started without knowing its number.
+    fn job_host(&self, arg: &str) -> Result<String, String> {
+        let Some(spec) = arg.strip_prefix('%') else {
+            return Ok(arg.to_string());
+        };
+        spec.parse::<usize>()
+            .ok()
+            .and_then(|n| self.jobs.iter().find(|j| j.id == n))
+            .map(|j| self.sim.host(j.host).name.clone())
+            .ok_or_else(|| format!("netem: {arg}: no such job"))
+    }
+
     fn cmd_netem(&mut self, args: &[&str]) -> CommandOutput {
-        const USAGE: &str = "usage: netem cut A B [--oneway] | heal A B | heal --all | delay A B MS [JITTER_MS] | loss A B PERCENT | show\n";
-        let r: Result<String, String> = match args {
+        const USAGE: &str = "usage: netem cut A B [--oneway] | heal A B | heal --all | delay A B MS [JITTER_MS] | loss A B PERCENT | show\n  (A or B may be %N, the host of background job N)\n";
+        let named: Result<Vec<String>, String> = args.iter().map(|a| self.job_host(a)).collect();
+        let named = match named {
+            Ok(n) => n,
+            Err(e) => return CommandOutput::err(1, format!("{e}\n")),
+        };
+        let args: Vec<&str> = named.iter().map(String::as_str).collect();
+        let r: Result<String, String> = match args.as_slice() {
             ["cut", a, b] => self.cut(a, b, false).map(|_| format!("cut {a} <-> {b}\n")),
             ["cut", a, b, "--oneway"] | ["cut", "--oneway", a, b] => {
                 self.cut(a, b, true).map(|_| format!("cut {a} -> {b}\n"))

@@ -427,3 +427,42 @@ fn a_containers_shell_ends_with_the_container_and_with_ctrl_d() {
     );
     assert_eq!(out.stdout, "kafka2\ntest\n", "{out:?}");
 }
+
+#[test]
+fn netem_names_a_background_job_s_client_as_percent_n_in_its_own_terminal_only() {
+    let mut c = booted(4);
+    let (mut one, mut two) = (Session::default(), Session::default());
+    let started = one.run(
+        &mut c,
+        &format!("kafka-console-consumer {B} --topic test --group app &"),
+    );
+    // `[1] console-consumer-N`: the job's client process, whatever its number.
+    let host = started
+        .stdout
+        .trim()
+        .strip_prefix("[1] ")
+        .expect("a job line")
+        .to_string();
+    let cut = one.run(&mut c, "netem cut %1 kafka2");
+    assert_eq!(cut.stdout, format!("cut {host} <-> kafka2\n"), "{cut:?}");
+    assert!(c
+        .snapshot()
+        .network
+        .cuts
+        .contains(&(host.clone(), "kafka2".to_string())));
+    // Another terminal has no job 1; an unknown job changes nothing.
+    let other = two.run(&mut c, "netem heal %1 kafka2");
+    assert_eq!(other.exit_code, 1);
+    assert_eq!(other.stderr, "netem: %1: no such job\n");
+    assert!(one
+        .run(&mut c, "netem cut %x kafka1")
+        .stderr
+        .contains("%x: no such job"));
+    assert!(c
+        .snapshot()
+        .network
+        .cuts
+        .contains(&(host.clone(), "kafka2".to_string())));
+    let healed = one.run(&mut c, "netem heal %1 kafka2");
+    assert_eq!(healed.stdout, format!("healed {host} <-> kafka2\n"));
+}
