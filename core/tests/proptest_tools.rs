@@ -153,6 +153,20 @@ fn zk_command() -> impl Strategy<Value = &'static str> {
     ])
 }
 
+/// `tool --flag value --flag …` as typed.
+fn command_line(tool: &str, args: &[(&str, Option<String>)]) -> String {
+    let mut line = tool.to_string();
+    for (flag, value) in args {
+        line.push(' ');
+        line.push_str(flag);
+        if let Some(v) = value {
+            line.push(' ');
+            line.push_str(v);
+        }
+    }
+    line
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -163,15 +177,7 @@ proptest! {
         stdin in prop::option::of(value()),
     ) {
         let mut c = prepared();
-        let mut line = tool.to_string();
-        for (f, v) in &args {
-            line.push(' ');
-            line.push_str(f);
-            if let Some(v) = v {
-                line.push(' ');
-                line.push_str(v);
-            }
-        }
+        let line = command_line(tool, &args);
         let out = c.run_command(&line, stdin.as_deref());
         // Something is always said about a bad line: output, an error or a silent success.
         prop_assert!(out.exit_code <= 130, "{line}: {out:?}");
@@ -197,16 +203,7 @@ proptest! {
         let mut s = Session::default();
         let _ = s.run(&mut c, &format!("docker exec -it {container} bash"));
         for (tool, args) in &lines {
-            let mut line = tool.to_string();
-            for (f, v) in args {
-                line.push(' ');
-                line.push_str(f);
-                if let Some(v) = v {
-                    line.push(' ');
-                    line.push_str(v);
-                }
-            }
-            let _ = s.run(&mut c, &line);
+            let _ = s.run(&mut c, &command_line(tool, args));
             let _ = s.poll(&mut c, true);
         }
     }
