@@ -11,6 +11,7 @@ pub mod group_views;
 pub mod host_controls;
 pub mod isr_chart;
 pub mod kafdrop;
+pub mod kafdrop_new_topic;
 pub mod legend;
 pub mod producer_panel;
 pub mod terminal;

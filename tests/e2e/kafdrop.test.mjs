@@ -171,3 +171,42 @@ for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']]) {
     });
   }
 }
+
+test('Kafka browser: "New topic" creates a topic as Kafdrop does; the brokers refuse what Kafka refuses', async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
+  await bootCluster(page);
+  await page.click('#tab-kafdrop');
+  await page.click('#kd-new-topic');
+  // The seed's example, typed into the form (3 partitions and replication factor 2 are prefilled).
+  await page.fill('#kd-new-name', 'my-topic');
+  await page.click('#kd-new-create');
+  assert.equal(await (await page.waitForSelector('.kd-new-result.ok')).textContent(), 'Created topic my-topic.');
+  const row = await page.waitForSelector('#kd-topics tr[data-topic="my-topic"]');
+  assert.deepEqual(await row.$$eval('td.num', (c) => c.map((x) => x.textContent.trim())), ['3', '2', '0', '0']);
+  // Its partitions have leaders and two replicas each, as the cluster picture shows them.
+  await page.click('#kd-topics button[data-topic="my-topic"]');
+  const replicas = await page.$$eval('#kd-partitions tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+  assert.equal(replicas.length, 3);
+  for (const r of replicas) assert.match(r, /^\d, \d$/);
+  await page.click('text=← 전체 토픽');
+  await page.click('#kd-new-topic');
+  // The same name again: the brokers' TopicExistsException; more replicas than brokers: refused.
+  await page.fill('#kd-new-name', 'my-topic');
+  await page.click('#kd-new-create');
+  assert.match(await (await page.waitForSelector('.kd-new-result.error')).textContent(), /Topic 'my-topic' already exists/);
+  await page.fill('#kd-new-name', 'orders');
+  await page.fill('#kd-new-replication', '4');
+  await page.click('#kd-new-create');
+  await page.waitForFunction(() => /larger than available brokers: 3/.test(document.querySelector('.kd-new-result.error')?.textContent));
+  // A hostile name never reaches a command line: Kafka's own message for an illegal name.
+  await page.fill('#kd-new-name', `${HOSTILE}; docker compose kill kafka1`);
+  await page.click('#kd-new-create');
+  await page.waitForFunction(() => /is illegal/.test(document.querySelector('.kd-new-result.error')?.textContent));
+  assert.equal(await page.inputValue('#kd-new-replication'), '4', 'what was typed stays through the redraws');
+  assert.equal(await page.$('img[src=x]'), null);
+  assert.deepEqual(await page.$$eval('#kd-topics tbody tr', (r) => r.map((x) => x.dataset.topic).filter((t) => !t.startsWith('__'))), ['my-topic']);
+  assert.ok(await page.$('g.host[data-host="kafka1"].running'), 'kafka1 still runs');
+  await screenshot(page, 'kafdrop-new-topic-ko');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

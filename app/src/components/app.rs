@@ -10,6 +10,7 @@ use crate::components::flow_charts::FlowCharts;
 use crate::components::host_controls::HostControls;
 use crate::components::isr_chart::IsrChart;
 use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
+use crate::components::kafdrop_new_topic::NewTopic;
 use crate::components::legend::Legend;
 use crate::components::producer_panel::ProducerPanel;
 use crate::components::terminal::Terminal;
@@ -27,6 +28,7 @@ use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
+use kafka_playground_core::config::Listener;
 use kafka_playground_core::ordered::OrdSet as BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -263,6 +265,36 @@ pub fn app() -> Html {
         use_callback((), move |action: PanelAction, _| {
             driver.borrow_mut().panel(&action);
             redraw.force_update();
+        })
+    };
+    // The Kafka browser's "New topic": the brokers answer the command it stands for, sent to
+    // every broker's internal listener as Kafdrop's bootstrap list does.
+    let on_create_topic = {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        use_callback((), move |topic: NewTopic, _| {
+            let out = {
+                let mut d = driver.borrow_mut();
+                let bootstrap = d
+                    .cluster()
+                    .config()
+                    .brokers
+                    .iter()
+                    .filter_map(|b| b.listeners.first().map(Listener::address))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                d.run_command(&topic.command(&bootstrap))
+            };
+            redraw.force_update();
+            // The tool's own summary line; the error's log line below it is for terminals.
+            let first = |t: &str| t.lines().next().unwrap_or_default().to_string();
+            if out.ok() {
+                // "Created topic …", after the name-collision warning where there is one.
+                Ok(out.stdout.trim_end().to_string())
+            } else if out.stdout.is_empty() {
+                Err(first(&out.stderr))
+            } else {
+                Err(first(&out.stdout))
+            }
         })
     };
     let on_messages = {
@@ -645,7 +677,7 @@ pub fn app() -> Html {
                                 3 => html! {
                                     <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}
                                         messages={kd_messages.as_ref().map(|at| message_page(d.cluster(), &snapshot.topics, at))}
-                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()}>
+                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()} {on_create_topic}>
                                         <div class="charts">
                                             <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
                                             <FlowCharts lang={l} samples={d.flow_history().samples().cloned().collect::<Vec<_>>()} />

@@ -6,6 +6,7 @@
 //! one more `Column` each once the core reports them.
 
 use crate::components::group_views::{GroupDetail, GroupsTable};
+use crate::components::kafdrop_new_topic::{NewTopic, NewTopicForm};
 use crate::i18n::{text, Label, Lang};
 use kafka_playground_core::broker::log::Record;
 use kafka_playground_core::cluster_groups::GroupView;
@@ -670,6 +671,8 @@ pub struct KafdropProps {
     /// (member id, panel consumer name) of the page's own group consumers.
     #[prop_or_default]
     pub member_names: Vec<(String, String)>,
+    /// Creates a topic (the "New topic" form): what the brokers said.
+    pub on_create_topic: Callback<NewTopic, Result<String, String>>,
 }
 
 #[function_component(Kafdrop)]
@@ -737,6 +740,7 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
                                 <BrokersTable lang={l} brokers={props.brokers.clone()} />
                             }
                             <TopicsTable lang={l} topics={props.topics.iter().map(TopicSummary::of).collect::<Vec<_>>()} {on_open} />
+                            <NewTopicForm lang={l} on_create={props.on_create_topic.clone()} />
                             <GroupsTable lang={l} groups={props.groups.clone()} on_open={on_group} />
                         </>
                     },
