@@ -13,6 +13,7 @@ pub mod isr_chart;
 pub mod kafdrop;
 pub mod kafdrop_new_topic;
 pub mod legend;
+pub mod link_controls;
 pub mod producer_panel;
 pub mod terminal;
 pub mod tutorial;

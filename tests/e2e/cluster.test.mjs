@@ -150,3 +150,41 @@ test('a topic created in the terminal shows its replicas; killing kafka2 moves i
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('network faults from buttons: isolating the ZooKeeper leader moves leadership; links cut, slowed and healed show on the picture', async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'en-US' });
+  const leader = await waitForOneLeader(page);
+  // Off the network (docker network disconnect): the picture badges it, the others elect anew.
+  await page.click(`[data-action="disconnect-${leader}"]`);
+  await page.waitForSelector(`g.host.isolated[data-host="${leader}"] .isolated-badge`);
+  assert.equal(await page.textContent(`[data-action="connect-${leader}"]`), 'Reconnect');
+  await page.selectOption('#speed', '20');
+  await page.waitForFunction((old) => {
+    const lead = document.querySelector('g.host.zookeeper.mode-leading.serving');
+    return lead && lead.dataset.host !== old;
+  }, leader, { timeout: 30000 });
+  await page.click(`[data-action="connect-${leader}"]`);
+  await page.waitForSelector(`g.host.isolated[data-host="${leader}"]`, { state: 'detached' });
+  // A link between two brokers: cut (✂), then slowed (300 ms) and lossy, then healed.
+  await page.selectOption('#link-a', 'kafka1');
+  await page.selectOption('#link-b', 'kafka3');
+  await page.click('[data-link-action="cut"]');
+  assert.equal(await page.textContent('.link-result'), 'cut kafka1 <-> kafka3');
+  await page.waitForSelector('g.link-fault.cut[data-link="kafka1-kafka3"]');
+  await page.click('[data-link-action="heal"]');
+  await page.waitForSelector('g.link-fault', { state: 'detached' });
+  await page.click('[data-link-action="delay"]');
+  await page.waitForFunction(() => document.querySelector('g.link-fault.degraded')?.textContent.includes('300 ms'));
+  await page.click('[data-link-action="loss"]');
+  await page.waitForFunction(() => document.querySelector('g.link-fault.degraded')?.textContent.includes('300 ms 30%'));
+  await screenshot(page, 'network-faults-en');
+  // The same host twice is the tool's error, shown next to the buttons; nothing changes.
+  await page.selectOption('#link-b', 'kafka1');
+  await page.click('[data-link-action="cut"]');
+  assert.ok(await page.$('.link-result.error'));
+  assert.equal(await page.$$eval('g.link-fault.cut', (g) => g.length), 0);
+  await page.click('[data-link-action="heal-all"]');
+  await page.waitForSelector('g.link-fault', { state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

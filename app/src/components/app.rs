@@ -12,6 +12,7 @@ use crate::components::isr_chart::IsrChart;
 use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
 use crate::components::kafdrop_new_topic::NewTopic;
 use crate::components::legend::Legend;
+use crate::components::link_controls::LinkControls;
 use crate::components::producer_panel::ProducerPanel;
 use crate::components::terminal::Terminal;
 use crate::components::tutorial::Tutorial;
@@ -26,6 +27,7 @@ use crate::terminals::TermAction;
 use crate::tutorial_state::{CellRuns, Progress};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
+use kafka_playground_core::cli::docker::NETWORK;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
 use kafka_playground_core::config::Listener;
@@ -217,6 +219,29 @@ pub fn app() -> Html {
                 .borrow_mut()
                 .run_command(&format!("docker compose {verb} {host}"));
             redraw.force_update();
+        })
+    };
+    let on_network = {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        use_callback((), move |(host, connect): (String, bool), _| {
+            let verb = if connect { "connect" } else { "disconnect" };
+            driver
+                .borrow_mut()
+                .run_command(&format!("docker network {verb} {NETWORK} {host}"));
+            redraw.force_update();
+        })
+    };
+    // The link-fault buttons: the netem line each stands for, run like a typed one.
+    let on_link_command = {
+        let (driver, redraw) = (driver.clone(), redraw.clone());
+        use_callback((), move |line: String, _| {
+            let out = driver.borrow_mut().run_command(&line);
+            redraw.force_update();
+            if out.ok() {
+                Ok(out.stdout.trim_end().to_string())
+            } else {
+                Err(out.stderr.trim_end().to_string())
+            }
         })
     };
     // The terminal that just opened takes the keyboard focus.
@@ -629,7 +654,10 @@ pub fn app() -> Html {
                 <section class="panel view" aria-label={ text(l, Label::ClusterView) }>
                     <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} />
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
-                    <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action} />
+                    <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action}
+                        disconnected={snapshot.network.disconnected.clone()} {on_network} />
+                    <LinkControls lang={l} hosts={snapshot.hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>()}
+                        on_command={on_link_command} />
                 </section>
                 <section class="panel clients" aria-label={ text(l, Label::ClientsPanel) }>
                     <ProducerPanel lang={l} sent={d.clients().sent().cloned().collect::<Vec<_>>()}

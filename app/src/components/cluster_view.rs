@@ -126,7 +126,8 @@ impl Layout {
 /// ZooKeeper peers talk along arcs above their row so 1↔3 does not cross zookeeper2.
 fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
     let (a, b) = (from.0.centre(), to.0.centre());
-    if from.1 == Row::ZooKeeper && to.1 == Row::ZooKeeper {
+    // Within a row (the ensemble's peers, brokers replicating): an arc over the boxes between.
+    if from.1 == to.1 {
         let (ax, bx) = (a.0, b.0);
         let top = from.0.y;
         // The control point sits twice as high as the curve's peak; keep the peak inside the view.
@@ -144,6 +145,73 @@ fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
         ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0),
         end,
     ]
+}
+
+/// A network fault between two hosts on the picture: a cut (either way, or a host off the
+/// network) or a degraded link (delay, loss), drawn over the links with what it is.
+struct LinkFault {
+    a: String,
+    b: String,
+    path: [(f64, f64); 3],
+    /// None: cut; Some((latency ms, loss %)): degraded.
+    degraded: Option<(u64, u8)>,
+    oneway: bool,
+}
+
+impl LinkFault {
+    fn view(&self, lang: Lang) -> Html {
+        let (mx, my) = bezier(self.path, 0.5);
+        let (class, mark) = match self.degraded {
+            None if self.oneway => (
+                "link-fault cut oneway",
+                format!("✂ {}", text(lang, Label::OneWay)),
+            ),
+            None => ("link-fault cut", "✂".to_string()),
+            Some((ms, 0)) => ("link-fault degraded", format!("{ms} ms")),
+            Some((0, loss)) => ("link-fault degraded", format!("{loss}%")),
+            Some((ms, loss)) => ("link-fault degraded", format!("{ms} ms {loss}%")),
+        };
+        html! {
+            <g class={class} data-link={format!("{}-{}", self.a, self.b)}>
+                <title>{ format!("{} — {}: {mark}", self.a, self.b) }</title>
+                <path d={path_d(self.path)} />
+                <text x={format!("{mx:.0}")} y={format!("{:.0}", my + 5.0)} text-anchor="middle">{ mark }</text>
+            </g>
+        }
+    }
+}
+
+/// The faults of the snapshot's network between hosts that are on the picture. A host off the
+/// network shows as a badge on its box instead (every link of it is down).
+fn network_faults(snap: &Snapshot, layout: &Layout) -> Vec<LinkFault> {
+    let mut faults: Vec<LinkFault> = Vec::new();
+    let mut add = |a: &str, b: &str, degraded: Option<(u64, u8)>, oneway: bool| {
+        let (Some(pa), Some(pb)) = (layout.place(a), layout.place(b)) else {
+            return;
+        };
+        if faults
+            .iter()
+            .any(|f| (f.a == b && f.b == a) || (f.a == a && f.b == b))
+        {
+            return;
+        }
+        faults.push(LinkFault {
+            a: a.to_string(),
+            b: b.to_string(),
+            path: route(pa, pb),
+            degraded,
+            oneway,
+        });
+    };
+    let cuts = &snap.network.cuts;
+    for (a, b) in cuts {
+        let both = cuts.iter().any(|(x, y)| x == b && y == a);
+        add(a, b, None, !both);
+    }
+    for (a, b, latency, _jitter, loss) in &snap.network.links {
+        add(a, b, Some((*latency, *loss)), false);
+    }
+    faults
 }
 
 fn bezier(p: [(f64, f64); 3], t: f64) -> (f64, f64) {
@@ -254,6 +322,7 @@ fn host_box(
     zk: Option<&ZkServerView>,
     broker: Option<&BrokerView>,
     topics: &[TopicView],
+    isolated: bool,
     lang: Lang,
 ) -> Html {
     let kind = match host.kind {
@@ -269,10 +338,16 @@ fn host_box(
         HostKind::Broker => format!("broker.id {}", host.id),
     };
     html! {
-        <g key={host.name.clone()} class={classes!("host", kind, status_class(host.status), mode_class, serving_class)} data-host={host.name.clone()}
+        <g key={host.name.clone()} class={classes!("host", kind, status_class(host.status), mode_class, serving_class, isolated.then_some("isolated"))} data-host={host.name.clone()}
            transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
             <rect width={BOX_W.to_string()} height={place.h.to_string()} rx="10" />
+            if isolated {
+                <g class="isolated-badge" transform={format!("translate({},{})", BOX_W / 2.0, place.h + 14.0)}>
+                    <rect x="-62" y="-11" width="124" height="18" rx="9" />
+                    <text text-anchor="middle" y="3">{ format!("✂ {}", text(lang, Label::Isolated)) }</text>
+                </g>
+            }
             <text class="host-name" x="14" y="28">{ host.name.clone() }</text>
             <text class="host-id" x={right.to_string()} y="28" text-anchor="end">{ id_text }</text>
             { for host.addresses.iter().enumerate().map(|(i, a)| html! {
@@ -384,6 +459,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             links.push(("link session", route(*b, *z)));
         }
     }
+    let faults = network_faults(snap, &layout);
     let dots: Vec<Html> = snap
         .in_flight
         .iter()
@@ -403,10 +479,12 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             <text class="row-label" x="12" y="20">{ text(lang, Label::ZooKeeperEnsemble) }</text>
             <text class="row-label" x="12" y={(BROKER_Y - 14.0).to_string()}>{ text(lang, Label::Brokers) }</text>
             { for links.iter().map(|(class, p)| html! { <path class={*class} d={path_d(*p)} /> }) }
+            { for faults.iter().map(|f| f.view(lang)) }
             { for snap.hosts.iter().filter_map(|h| {
                 let (place, _) = layout.place(&h.name)?;
                 let broker = snap.brokers.iter().find(|b| b.name == h.name);
-                Some(host_box(h, place, snap.zookeeper(&h.name), broker, &snap.topics, lang))
+                let isolated = snap.network.disconnected.contains(&h.name);
+                Some(host_box(h, place, snap.zookeeper(&h.name), broker, &snap.topics, isolated, lang))
             }) }
             {
                 if layout.clients().next().is_some() {

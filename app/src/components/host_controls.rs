@@ -1,4 +1,5 @@
-//! Fault buttons for every host: stop, kill, pause/unpause, start (the docker compose verbs).
+//! Fault buttons for every host: stop, kill, pause/unpause, start (the docker compose verbs), and
+//! isolate/reconnect (`docker network disconnect|connect`).
 
 use crate::i18n::{text, Label, Lang};
 use kafka_playground_core::cluster::HostAction;
@@ -10,6 +11,10 @@ pub struct HostControlsProps {
     pub lang: Lang,
     pub hosts: Vec<HostView>,
     pub on_action: Callback<(String, HostAction)>,
+    /// Hosts off the docker network.
+    pub disconnected: Vec<String>,
+    /// (host, connect): `docker network connect` (true) or `disconnect` (false).
+    pub on_network: Callback<(String, bool)>,
 }
 
 #[function_component(HostControls)]
@@ -24,6 +29,23 @@ pub fn host_controls(props: &HostControlsProps) -> Html {
                 data-action={format!("{verb}-{}", host.name)}
                 aria-label={format!("{} {}", text(l, label), host.name)}
                 onclick={Callback::from(move |_| cb.emit((name.clone(), action)))}>
+                { text(l, label) }
+            </button>
+        }
+    };
+    let network_button = |host: &HostView| {
+        let off = props.disconnected.contains(&host.name);
+        let (label, verb) = if off {
+            (Label::Reconnect, "connect")
+        } else {
+            (Label::Isolate, "disconnect")
+        };
+        let (cb, name) = (props.on_network.clone(), host.name.clone());
+        html! {
+            <button class={classes!("fault", "network", off.then_some("off"))} aria-pressed={off.to_string()}
+                data-action={format!("{verb}-{}", host.name)}
+                aria-label={format!("{} {}", text(l, label), host.name)}
+                onclick={Callback::from(move |_| cb.emit((name.clone(), off)))}>
                 { text(l, label) }
             </button>
         }
@@ -44,6 +66,7 @@ pub fn host_controls(props: &HostControlsProps) -> Html {
                                 { if paused { button(h, HostAction::Unpause, Label::Unpause, true) }
                                   else { button(h, HostAction::Pause, Label::Pause, running) } }
                                 { button(h, HostAction::Start, Label::Start, !running && !paused) }
+                                { network_button(h) }
                             </span>
                         </li>
                     }
