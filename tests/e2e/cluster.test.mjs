@@ -188,3 +188,28 @@ test('network faults from buttons: isolating the ZooKeeper leader moves leadersh
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an event-log entry points at its host in the picture (click, keyboard), and at its other entries', async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: 'ko-KR' });
+  await waitForOneLeader(page);
+  const entry = await page.waitForSelector('.event-log li[data-host="kafka2"] .event-host');
+  assert.match(await entry.getAttribute('title'), /^클러스터 그림에서 보기: kafka2$/);
+  await entry.click();
+  await page.waitForSelector('g.host.pointed[data-host="kafka2"]');
+  assert.equal(await page.$$eval('g.host.pointed', (g) => g.length), 1);
+  // Every entry of kafka2 is marked; no other.
+  const marked = await page.$$eval('.event-log li.pointed', (li) => [...new Set(li.map((x) => x.dataset.host))]);
+  assert.deepEqual(marked, ['kafka2']);
+  // Another host's entry, from the keyboard, moves the pointer; pressing it again stops pointing.
+  const other = await page.$('.event-log li[data-host^="zookeeper"] .event-host');
+  const host = await other.textContent();
+  await other.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`g.host.pointed[data-host="${host.trim()}"]`);
+  assert.equal(await page.$('g.host.pointed[data-host="kafka2"]'), null);
+  await screenshot(page, 'event-log-points-ko');
+  await page.click(`.event-log li[data-host="${host.trim()}"] .event-host[aria-pressed="true"]`);
+  await page.waitForSelector('g.host.pointed', { state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

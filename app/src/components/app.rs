@@ -244,6 +244,12 @@ pub fn app() -> Html {
             }
         })
     };
+    // The host an event-log entry points at in the picture.
+    let pointed = use_state(|| None::<String>);
+    let on_point = {
+        let pointed = pointed.clone();
+        use_callback((), move |host: Option<String>, _| pointed.set(host))
+    };
     // The terminal that just opened takes the keyboard focus.
     let focus_term = use_state(|| None::<u32>);
     let on_term = {
@@ -652,7 +658,7 @@ pub fn app() -> Html {
                         on_run={on_run_cell} {on_reset_step} />
                 </section>
                 <section class="panel view" aria-label={ text(l, Label::ClusterView) }>
-                    <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} />
+                    <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} pointed={(*pointed).clone()} />
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
                     <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action}
                         disconnected={snapshot.network.disconnected.clone()} {on_network} />
@@ -722,7 +728,7 @@ pub fn app() -> Html {
                                         current={d.compose().map(str::to_string).unwrap_or_else(|| SEED_COMPOSE.to_string())}
                                         {on_apply} {on_reset} />
                                 },
-                                _ => html! { <EventLog lang={l} {events} dropped={snapshot.events_dropped} /> },
+                                _ => html! { <EventLog lang={l} {events} dropped={snapshot.events_dropped} pointed={(*pointed).clone()} {on_point} /> },
                             }
                         }
                         </div>

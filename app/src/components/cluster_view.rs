@@ -15,6 +15,9 @@ pub struct ClusterViewProps {
     pub lang: Lang,
     /// Message kinds whose dots are drawn.
     pub shown: BTreeSet<MessageKind>,
+    /// The host the event log points at: drawn ringed.
+    #[prop_or_default]
+    pub pointed: Option<String>,
 }
 
 const WIDTH: f64 = 960.0;
@@ -316,15 +319,25 @@ fn replica_tiles(broker_id: i64, topics: &[TopicView]) -> Html {
     }
 }
 
+/// What a host box shows besides its state.
+#[derive(Clone, Copy)]
+struct HostMarks {
+    /// Off the docker network.
+    isolated: bool,
+    /// The event log points at it.
+    pointed: bool,
+}
+
 fn host_box(
     host: &HostView,
     place: Place,
     zk: Option<&ZkServerView>,
     broker: Option<&BrokerView>,
     topics: &[TopicView],
-    isolated: bool,
+    marks: HostMarks,
     lang: Lang,
 ) -> Html {
+    let HostMarks { isolated, pointed } = marks;
     let kind = match host.kind {
         HostKind::ZooKeeper => "zookeeper",
         HostKind::Broker => "broker",
@@ -338,7 +351,7 @@ fn host_box(
         HostKind::Broker => format!("broker.id {}", host.id),
     };
     html! {
-        <g key={host.name.clone()} class={classes!("host", kind, status_class(host.status), mode_class, serving_class, isolated.then_some("isolated"))} data-host={host.name.clone()}
+        <g key={host.name.clone()} class={classes!("host", kind, status_class(host.status), mode_class, serving_class, isolated.then_some("isolated"), pointed.then_some("pointed"))} data-host={host.name.clone()}
            transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
             <rect width={BOX_W.to_string()} height={place.h.to_string()} rx="10" />
@@ -483,8 +496,11 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             { for snap.hosts.iter().filter_map(|h| {
                 let (place, _) = layout.place(&h.name)?;
                 let broker = snap.brokers.iter().find(|b| b.name == h.name);
-                let isolated = snap.network.disconnected.contains(&h.name);
-                Some(host_box(h, place, snap.zookeeper(&h.name), broker, &snap.topics, isolated, lang))
+                let marks = HostMarks {
+                    isolated: snap.network.disconnected.contains(&h.name),
+                    pointed: props.pointed.as_ref() == Some(&h.name),
+                };
+                Some(host_box(h, place, snap.zookeeper(&h.name), broker, &snap.topics, marks, lang))
             }) }
             {
                 if layout.clients().next().is_some() {
@@ -492,7 +508,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 } else { html! {} }
             }
             { for layout.clients().map(|(name, p, _)| html! {
-                <g key={name.clone()} class="client" data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
+                <g key={name.clone()} class={classes!("client", (props.pointed.as_ref() == Some(name)).then_some("pointed"))} data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
                     <rect width={p.w.to_string()} height={p.h.to_string()} rx="20" />
                     <text class="client-name" x={(p.w / 2.0).to_string()} y="25" text-anchor="middle">{ name.clone() }</text>
                 </g>

@@ -1,4 +1,5 @@
-//! The event log: every protocol event explained in words, newest first.
+//! The event log: every protocol event explained in words, newest first. Each entry's host is a
+//! button that points at that host in the cluster picture (and marks its other entries).
 
 use crate::components::controls::format_clock;
 use crate::i18n::{text, Label, Lang};
@@ -12,6 +13,12 @@ pub struct EventLogProps {
     /// Events the bounded log no longer keeps (the oldest ones).
     #[prop_or_default]
     pub dropped: u64,
+    /// The host the log points at in the picture, if any.
+    #[prop_or_default]
+    pub pointed: Option<String>,
+    /// Points at a host (`Some`) or stops pointing (`None`).
+    #[prop_or_default]
+    pub on_point: Callback<Option<String>>,
 }
 
 /// Rows drawn while the list is scrolled to its top (newest first: more than fill the box);
@@ -42,12 +49,22 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <p class="empty">{ text(l, Label::NoEvents) }</p>
             } else {
                 <ol reversed=true aria-live="polite" {onscroll}>
-                    { for props.events.iter().rev().take(shown).map(|e| html! {
-                        <li key={e.seq} data-host={e.host.clone()}>
-                            <time>{ format_clock(e.time_ms) }</time>
-                            <span class="event-host">{ e.host.clone() }</span>
-                            <span class="event-text">{ e.text(l.tag()) }</span>
-                        </li>
+                    { for props.events.iter().rev().take(shown).map(|e| {
+                        let pointed = props.pointed.as_ref() == Some(&e.host);
+                        let point = {
+                            let (cb, host) = (props.on_point.clone(), e.host.clone());
+                            Callback::from(move |_| cb.emit((!pointed).then(|| host.clone())))
+                        };
+                        html! {
+                            <li key={e.seq} data-host={e.host.clone()} class={classes!(pointed.then_some("pointed"))}>
+                                <time>{ format_clock(e.time_ms) }</time>
+                                <button type="button" class="event-host" aria-pressed={pointed.to_string()}
+                                    title={ format!("{} {}", text(l, Label::PointAtHost), e.host) } onclick={point}>
+                                    { e.host.clone() }
+                                </button>
+                                <span class="event-text">{ e.text(l.tag()) }</span>
+                            </li>
+                        }
                     }) }
                 </ol>
             }
