@@ -355,6 +355,9 @@ fn host_box(
            transform={format!("translate({},{})", place.x, place.y)}>
             <title>{ host.name.clone() }</title>
             <rect width={BOX_W.to_string()} height={place.h.to_string()} rx="10" />
+            if pointed {
+                <rect class="pointer-ring" x="-7" y="-7" width={(BOX_W + 14.0).to_string()} height={(place.h + 14.0).to_string()} rx="15" />
+            }
             if isolated {
                 <g class="isolated-badge" transform={format!("translate({},{})", BOX_W / 2.0, place.h + 14.0)}>
                     <rect x="-62" y="-11" width="124" height="18" rx="9" />
@@ -510,6 +513,9 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             { for layout.clients().map(|(name, p, _)| html! {
                 <g key={name.clone()} class={classes!("client", (props.pointed.as_ref() == Some(name)).then_some("pointed"))} data-client={name.clone()} transform={format!("translate({},{})", p.x, p.y)}>
                     <rect width={p.w.to_string()} height={p.h.to_string()} rx="20" />
+                    if props.pointed.as_ref() == Some(name) {
+                        <rect class="pointer-ring" x="-6" y="-6" width={(p.w + 12.0).to_string()} height={(p.h + 12.0).to_string()} rx="25" />
+                    }
                     <text class="client-name" x={(p.w / 2.0).to_string()} y="25" text-anchor="middle">{ name.clone() }</text>
                 </g>
             }) }
