@@ -81,10 +81,11 @@ async fn labels_once(root: &Element, ready: impl Fn(&str) -> bool) -> String {
     labels(root)
 }
 
-/// The page's fixed words; the clock and the event log change by themselves as time runs.
+/// The page's fixed words; the clock and the event log (its host names are buttons) change by
+/// themselves as time runs.
 fn labels(root: &Element) -> String {
     let nodes = root
-        .query_selector_all("h1, h2, .row-label, button, .legend-item")
+        .query_selector_all("h1, h2, .row-label, button:not(.event-host), .legend-item")
         .unwrap();
     (0..nodes.length())
         .filter_map(|i| nodes.item(i))
