@@ -160,16 +160,22 @@ impl Cluster {
     }
 
     /// `kill %N` (or `kill` alone: the newest job), as Ctrl-C would.
+    /// Where job `%N` is in this shell's job list (`None`: not a job spec, or no such job).
+    pub(crate) fn job_index(&self, spec: &str) -> Option<usize> {
+        let n = spec.strip_prefix('%')?.parse::<usize>().ok()?;
+        self.jobs.iter().position(|j| j.id == n)
+    }
+
     pub(crate) fn cmd_kill(&mut self, args: &[&str]) -> CommandOutput {
         let mut out = self.poll_jobs();
-        let id = match args {
-            [] => self.jobs.last().map(|j| j.id),
-            [a] if a.starts_with('%') => a[1..].parse::<usize>().ok(),
+        let index = match args {
+            [] => self.jobs.len().checked_sub(1),
+            [a] if a.starts_with('%') => self.job_index(a),
             _ => {
                 return CommandOutput::err(2, "kill: usage: kill %JOB (see `jobs`)\n");
             }
         };
-        let Some(i) = id.and_then(|id| self.jobs.iter().position(|j| j.id == id)) else {
+        let Some(i) = index else {
             out.stderr.push_str(&format!(
                 "kill: {}: no such job\n",
                 args.first().copied().unwrap_or("%")

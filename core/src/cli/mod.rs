@@ -291,13 +291,11 @@ impl Cluster {
     /// `%N` names the host of this shell's background job N (a consumer's client process), so a
     /// script can cut a consumer it just started without knowing its number.
     fn job_host(&self, arg: &str) -> Result<String, String> {
-        let Some(spec) = arg.strip_prefix('%') else {
+        if !arg.starts_with('%') {
             return Ok(arg.to_string());
-        };
-        spec.parse::<usize>()
-            .ok()
-            .and_then(|n| self.jobs.iter().find(|j| j.id == n))
-            .map(|j| self.sim.host(j.host).name.clone())
+        }
+        self.job_index(arg)
+            .map(|i| self.sim.host(self.jobs[i].host).name.clone())
             .ok_or_else(|| format!("netem: {arg}: no such job"))
     }
 
