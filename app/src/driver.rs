@@ -423,6 +423,20 @@ impl Driver {
     }
 }
 
+/// What a page control shows of the command it ran: everything printed on success, else the
+/// error's first line (a tool's summary; the log lines under it are for terminals).
+pub fn said(out: &CommandOutput) -> Result<String, String> {
+    if out.ok() {
+        return Ok(out.stdout.trim_end().to_string());
+    }
+    let text = if out.stdout.is_empty() {
+        &out.stderr
+    } else {
+        &out.stdout
+    };
+    Err(text.lines().next().unwrap_or_default().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,6 +577,24 @@ mod tests {
         assert_eq!(
             other.clients().consumers()[0].received,
             d.clients().consumers()[0].received
+        );
+    }
+
+    #[test]
+    fn a_control_shows_all_a_success_prints_and_an_error_s_first_line() {
+        let ok = CommandOutput::out("WARNING: …\nCreated topic a.b.\n");
+        assert_eq!(said(&ok), Ok("WARNING: …\nCreated topic a.b.".to_string()));
+        let mut failed =
+            CommandOutput::out("Error while executing topic command : x\n[log] ERROR x\n");
+        failed.exit_code = 1;
+        assert_eq!(
+            said(&failed),
+            Err("Error while executing topic command : x".to_string())
+        );
+        let only_stderr = CommandOutput::err(1, "netem: %1: no such job\n");
+        assert_eq!(
+            said(&only_stderr),
+            Err("netem: %1: no such job".to_string())
         );
     }
 

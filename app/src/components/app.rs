@@ -10,7 +10,6 @@ use crate::components::flow_charts::FlowCharts;
 use crate::components::host_controls::HostControls;
 use crate::components::isr_chart::IsrChart;
 use crate::components::kafdrop::{broker_rows, message_page, Kafdrop, MessagesAt};
-use crate::components::kafdrop_new_topic::NewTopic;
 use crate::components::legend::Legend;
 use crate::components::link_controls::LinkControls;
 use crate::components::producer_panel::ProducerPanel;
@@ -27,10 +26,7 @@ use crate::terminals::TermAction;
 use crate::tutorial_state::{CellRuns, Progress};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
-use kafka_playground_core::cli::docker::NETWORK;
-use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::compose::SEED_COMPOSE;
-use kafka_playground_core::config::Listener;
 use kafka_playground_core::ordered::OrdSet as BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -209,39 +205,14 @@ pub fn app() -> Html {
     let on_cancel = act(Driver::cancel_fast_forward);
     // Callbacks that read no render state are made once (use_callback with no dependencies),
     // so the panels they go to keep equal props and skip re-rendering on every frame.
-    let on_action = {
-        let (driver, redraw) = (driver.clone(), redraw.clone());
-        use_callback((), move |(host, action): (String, HostAction), _| {
-            // The button runs the docker command it stands for, so it is journaled (share links)
-            // like a typed one. Buttons are disabled where the action makes no sense.
-            let verb = format!("{action:?}").to_lowercase();
-            driver
-                .borrow_mut()
-                .run_command(&format!("docker compose {verb} {host}"));
-            redraw.force_update();
-        })
-    };
-    let on_network = {
-        let (driver, redraw) = (driver.clone(), redraw.clone());
-        use_callback((), move |(host, connect): (String, bool), _| {
-            let verb = if connect { "connect" } else { "disconnect" };
-            driver
-                .borrow_mut()
-                .run_command(&format!("docker network {verb} {NETWORK} {host}"));
-            redraw.force_update();
-        })
-    };
-    // The link-fault buttons: the netem line each stands for, run like a typed one.
-    let on_link_command = {
+    // Fault buttons, link buttons and the Kafka browser's New topic run the command line they
+    // stand for, so it is journaled (share links) like a typed one; they show what it printed.
+    let on_command = {
         let (driver, redraw) = (driver.clone(), redraw.clone());
         use_callback((), move |line: String, _| {
             let out = driver.borrow_mut().run_command(&line);
             redraw.force_update();
-            if out.ok() {
-                Ok(out.stdout.trim_end().to_string())
-            } else {
-                Err(out.stderr.trim_end().to_string())
-            }
+            out
         })
     };
     // The host an event-log entry points at in the picture.
@@ -296,36 +267,6 @@ pub fn app() -> Html {
         use_callback((), move |action: PanelAction, _| {
             driver.borrow_mut().panel(&action);
             redraw.force_update();
-        })
-    };
-    // The Kafka browser's "New topic": the brokers answer the command it stands for, sent to
-    // every broker's internal listener as Kafdrop's bootstrap list does.
-    let on_create_topic = {
-        let (driver, redraw) = (driver.clone(), redraw.clone());
-        use_callback((), move |topic: NewTopic, _| {
-            let out = {
-                let mut d = driver.borrow_mut();
-                let bootstrap = d
-                    .cluster()
-                    .config()
-                    .brokers
-                    .iter()
-                    .filter_map(|b| b.listeners.first().map(Listener::address))
-                    .collect::<Vec<_>>()
-                    .join(",");
-                d.run_command(&topic.command(&bootstrap))
-            };
-            redraw.force_update();
-            // The tool's own summary line; the error's log line below it is for terminals.
-            let first = |t: &str| t.lines().next().unwrap_or_default().to_string();
-            if out.ok() {
-                // "Created topic …", after the name-collision warning where there is one.
-                Ok(out.stdout.trim_end().to_string())
-            } else if out.stdout.is_empty() {
-                Err(first(&out.stderr))
-            } else {
-                Err(first(&out.stdout))
-            }
         })
     };
     let on_messages = {
@@ -660,10 +601,10 @@ pub fn app() -> Html {
                 <section class="panel view" aria-label={ text(l, Label::ClusterView) }>
                     <ClusterView snapshot={snapshot.clone()} lang={l} shown={(*shown).clone()} pointed={(*pointed).clone()} />
                     <Legend lang={l} shown={(*shown).clone()} on_toggle={on_kind} />
-                    <HostControls lang={l} hosts={snapshot.hosts.clone()} {on_action}
-                        disconnected={snapshot.network.disconnected.clone()} {on_network} />
+                    <HostControls lang={l} hosts={snapshot.hosts.clone()} on_command={on_command.clone()}
+                        disconnected={snapshot.network.disconnected.clone()} />
                     <LinkControls lang={l} hosts={snapshot.hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>()}
-                        on_command={on_link_command} />
+                        on_command={on_command.clone()} />
                 </section>
                 <section class="panel clients" aria-label={ text(l, Label::ClientsPanel) }>
                     <ProducerPanel lang={l} sent={d.clients().sent().cloned().collect::<Vec<_>>()}
@@ -711,7 +652,7 @@ pub fn app() -> Html {
                                 3 => html! {
                                     <Kafdrop lang={l} brokers={broker_rows(&snapshot, d.cluster().config())} topics={snapshot.topics.clone()}
                                         messages={kd_messages.as_ref().map(|at| message_page(d.cluster(), &snapshot.topics, at))}
-                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()} {on_create_topic}>
+                                        {on_messages} groups={groups.clone()} member_names={member_names.clone()} {on_command}>
                                         <div class="charts">
                                             <IsrChart lang={l} samples={d.isr_history().samples().copied().collect::<Vec<_>>()} />
                                             <FlowCharts lang={l} samples={d.flow_history().samples().cloned().collect::<Vec<_>>()} />

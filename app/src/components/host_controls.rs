@@ -2,6 +2,8 @@
 //! isolate/reconnect (`docker network disconnect|connect`).
 
 use crate::i18n::{text, Label, Lang};
+use kafka_playground_core::cli::docker::NETWORK;
+use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster::HostAction;
 use kafka_playground_core::snapshot::{HostStatus, HostView};
 use yew::prelude::*;
@@ -10,25 +12,26 @@ use yew::prelude::*;
 pub struct HostControlsProps {
     pub lang: Lang,
     pub hosts: Vec<HostView>,
-    pub on_action: Callback<(String, HostAction)>,
     /// Hosts off the docker network.
     pub disconnected: Vec<String>,
-    /// (host, connect): `docker network connect` (true) or `disconnect` (false).
-    pub on_network: Callback<(String, bool)>,
+    /// Runs the command line a button stands for.
+    pub on_command: Callback<String, CommandOutput>,
 }
 
 #[function_component(HostControls)]
 pub fn host_controls(props: &HostControlsProps) -> Html {
     let l = props.lang;
     let button = |host: &HostView, action: HostAction, label: Label, enabled: bool| {
-        let cb = props.on_action.clone();
-        let name = host.name.clone();
         let verb = format!("{action:?}").to_lowercase();
+        let (cb, line) = (
+            props.on_command.clone(),
+            format!("docker compose {verb} {}", host.name),
+        );
         html! {
             <button class={classes!("fault", verb.clone())} disabled={!enabled}
                 data-action={format!("{verb}-{}", host.name)}
                 aria-label={format!("{} {}", text(l, label), host.name)}
-                onclick={Callback::from(move |_| cb.emit((name.clone(), action)))}>
+                onclick={Callback::from(move |_| { cb.emit(line.clone()); })}>
                 { text(l, label) }
             </button>
         }
@@ -40,12 +43,15 @@ pub fn host_controls(props: &HostControlsProps) -> Html {
         } else {
             (Label::Isolate, "disconnect")
         };
-        let (cb, name) = (props.on_network.clone(), host.name.clone());
+        let (cb, line) = (
+            props.on_command.clone(),
+            format!("docker network {verb} {NETWORK} {}", host.name),
+        );
         html! {
             <button class={classes!("fault", "network", off.then_some("off"))} aria-pressed={off.to_string()}
                 data-action={format!("{verb}-{}", host.name)}
                 aria-label={format!("{} {}", text(l, label), host.name)}
-                onclick={Callback::from(move |_| cb.emit((name.clone(), off)))}>
+                onclick={Callback::from(move |_| { cb.emit(line.clone()); })}>
                 { text(l, label) }
             </button>
         }

@@ -6,9 +6,10 @@
 //! one more `Column` each once the core reports them.
 
 use crate::components::group_views::{GroupDetail, GroupsTable};
-use crate::components::kafdrop_new_topic::{NewTopic, NewTopicForm};
+use crate::components::kafdrop_new_topic::NewTopicForm;
 use crate::i18n::{text, Label, Lang};
 use kafka_playground_core::broker::log::Record;
+use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::cluster_groups::GroupView;
 use kafka_playground_core::config::ClusterConfig;
 use kafka_playground_core::snapshot::{HostStatus, PartitionView, Snapshot, TopicView};
@@ -671,8 +672,17 @@ pub struct KafdropProps {
     /// (member id, panel consumer name) of the page's own group consumers.
     #[prop_or_default]
     pub member_names: Vec<(String, String)>,
-    /// Creates a topic (the "New topic" form): what the brokers said.
-    pub on_create_topic: Callback<NewTopic, Result<String, String>>,
+    /// Runs a command line (the "New topic" form's `kafka-topics --create`).
+    pub on_command: Callback<String, CommandOutput>,
+}
+
+/// Every broker's first (internal) listener, as Kafdrop's bootstrap list has them.
+fn bootstrap(brokers: &[BrokerRow]) -> String {
+    brokers
+        .iter()
+        .filter_map(|b| b.listeners.first().map(|(_, address)| address.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[function_component(Kafdrop)]
@@ -740,7 +750,7 @@ pub fn kafdrop(props: &KafdropProps) -> Html {
                                 <BrokersTable lang={l} brokers={props.brokers.clone()} />
                             }
                             <TopicsTable lang={l} topics={props.topics.iter().map(TopicSummary::of).collect::<Vec<_>>()} {on_open} />
-                            <NewTopicForm lang={l} on_create={props.on_create_topic.clone()} />
+                            <NewTopicForm lang={l} bootstrap={bootstrap(&props.brokers)} on_command={props.on_command.clone()} />
                             <GroupsTable lang={l} groups={props.groups.clone()} on_open={on_group} />
                         </>
                     },

@@ -3,7 +3,9 @@
 //! topic with the command it stands for (journaled like a typed one), so the brokers answer as
 //! they answer `kafka-topics --create`, errors included.
 
+use crate::driver::said;
 use crate::i18n::{text, Label, Lang};
+use kafka_playground_core::cli::CommandOutput;
 use kafka_playground_core::kafka::topic_name;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -49,8 +51,10 @@ impl NewTopic {
 #[derive(Properties, PartialEq)]
 pub struct NewTopicFormProps {
     pub lang: Lang,
-    /// Creates the topic: what the brokers said (success or error).
-    pub on_create: Callback<NewTopic, Result<String, String>>,
+    /// The brokers to send the request to (`host:port,…`).
+    pub bootstrap: String,
+    /// Runs the command line the form stands for.
+    pub on_command: Callback<String, CommandOutput>,
 }
 
 #[function_component(NewTopicForm)]
@@ -78,11 +82,17 @@ pub fn new_topic_form(props: &NewTopicFormProps) -> Html {
     let onsubmit = {
         let (name, partitions, replication) =
             (name.clone(), partitions.clone(), replication.clone());
-        let (outcome, cb) = (outcome.clone(), props.on_create.clone());
+        let (outcome, cb, bootstrap) = (
+            outcome.clone(),
+            props.on_command.clone(),
+            props.bootstrap.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let asked = NewTopic::parse(&name, &partitions, &replication);
-            outcome.set(Some(asked.and_then(|t| cb.emit(t))));
+            outcome.set(Some(
+                asked.and_then(|t| said(&cb.emit(t.command(&bootstrap)))),
+            ));
         })
     };
     html! {

@@ -1,7 +1,9 @@
 //! Link faults between two hosts: cut, delay, loss, heal — the `netem` commands they stand for,
 //! run (and journaled) like typed ones, so the terminal, share links and notebooks agree.
 
+use crate::driver::said;
 use crate::i18n::{text, Label, Lang};
+use kafka_playground_core::cli::CommandOutput;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -10,8 +12,8 @@ pub struct LinkControlsProps {
     pub lang: Lang,
     /// The hosts a link can join (ZooKeepers and brokers).
     pub hosts: Vec<String>,
-    /// Runs a command line: what it printed, or its error.
-    pub on_command: Callback<String, Result<String, String>>,
+    /// Runs the command line a button stands for.
+    pub on_command: Callback<String, CommandOutput>,
 }
 
 /// The `netem` line for a button: `verb` with hosts `a`, `b` and the button's own arguments.
@@ -46,7 +48,7 @@ pub fn link_controls(props: &LinkControlsProps) -> Html {
         );
         html! {
             <button type="button" class={classes!("fault", "link", verb)} data-link-action={verb}
-                onclick={Callback::from(move |_| outcome.set(Some(cb.emit(netem_line(verb, &a, &b)))))}>
+                onclick={Callback::from(move |_| outcome.set(Some(said(&cb.emit(netem_line(verb, &a, &b))))))}>
                 { text(l, label) }
             </button>
         }
