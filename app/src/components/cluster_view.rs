@@ -150,8 +150,8 @@ fn route(from: (Place, Row), to: (Place, Row)) -> [(f64, f64); 3] {
     ]
 }
 
-/// A network fault between two hosts on the picture: a cut (either way, or a host off the
-/// network) or a degraded link (delay, loss), drawn over the links with what it is.
+/// A network fault between two hosts on the picture: a cut (both ways or one way) or a degraded
+/// link (delay, loss), drawn over the links with what it is.
 struct LinkFault {
     a: String,
     b: String,
